@@ -1,0 +1,18 @@
+# The two commands of README.md: `make sample` and `make test`.
+PYTHON := .venv/bin/python
+
+.PHONY: setup sample test clean
+
+setup:
+	./setup.sh
+
+sample: setup
+	$(PYTHON) build.py check
+	$(PYTHON) build.py country japan -o out/japan.pdf
+	$(PYTHON) build.py country IN -o out/india.pdf
+
+test: setup
+	$(PYTHON) -m pytest -q
+
+clean:
+	rm -rf out

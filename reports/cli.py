@@ -1,0 +1,88 @@
+"""The command line: a thin layer over load -> documents -> typeset -> output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .documents import Document
+from .documents.country import country_dossier, find_country
+from .loader import load_atlas
+from .model import LANGUAGES, Atlas
+from .output import write_atomic
+from .problems import BuildError, InputError
+from .typeset import PROJECT, Page, typeset
+
+DEFAULT_DATA = PROJECT / "data"
+OUT = Path("out")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except InputError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+        return 2
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Partner Atlas and its dossiers.")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    def command(name: str, function, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                         help="the data folder (default: data/)")
+        sub.set_defaults(command=function)
+        return sub
+
+    command("check", _check, "validate the data and list every problem")
+
+    country = command("country", _country, "build a country dossier")
+    country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
+    _document_options(country)
+    return parser
+
+
+def _document_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="where to write the PDF (default: under out/)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="document language (default: the edition's)")
+
+
+def _check(args) -> int:
+    atlas = load_atlas(args.data)
+    assessments = sum(len(c.assessments) for c in atlas.countries.values())
+    print(f"{args.data}: {len(atlas.countries)} countries, {assessments} assessments, "
+          f"{len(atlas.regions)} regions: no problems found.")
+    return 0
+
+
+def _country(args) -> int:
+    atlas = load_atlas(args.data)
+    country = find_country(atlas, args.country)
+    document = country_dossier(atlas, country.slug, _language(args, atlas))
+    return _publish(document, args, OUT / f"{country.slug}.pdf")
+
+
+def _language(args, atlas: Atlas) -> str:
+    return args.lang or atlas.edition.language
+
+
+def _publish(document: Document, args, default_output: Path) -> int:
+    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
+                  pdf_tags=True, pdf_identifier=b"partner-atlas")
+    path = write_atomic(args.output or default_output, pdf)
+    print(f"wrote {path}")
+    return 0

@@ -1,0 +1,109 @@
+"""The country dossier: facts, every assessment of one country, its office and region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..charts import Chart, rating_chart
+from ..i18n import Language
+from ..model import RATED_QUESTIONS, Assessment, Atlas, Author, Country, Interest
+from ..problems import InputError, Problem
+from . import Document
+
+QUESTION_LABELS = {  # the key questions as headings; marked for translation
+    "relevance": "Relevance",
+    "willingness": "Willingness",
+    "status_quo": "Status quo",
+    "potential": "Potential",
+    "recommendation": "Policy recommendation",
+}
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """An assessment as a document shows it, in one language."""
+
+    country: Country
+    assessment: Assessment
+    interest: Interest
+    author: Author | None
+    chart: Chart | None
+    answers: dict[str, str]      # key question -> Markdown
+    answers_language: str        # the language the answers are written in
+    anchor: str
+
+
+@dataclass(frozen=True)
+class CountryChapter:
+    """Everything a country's pages show; reused by region and atlas documents."""
+
+    country: Country
+    region_name: str
+    assessments: list[AssessmentView]
+    neighbours: list[AssessmentView]  # the region's other countries, as cards
+    anchor: str
+
+
+def find_country(atlas: Atlas, reference: str) -> Country:
+    country = atlas.find_country(reference)
+    if country is None:
+        known = ", ".join(f"{c.slug} ({c.code})" for c in atlas.countries.values())
+        raise InputError([Problem("", 0, 0, "", f"unknown country '{reference}'; expected one of: {known}")])
+    return country
+
+
+def rating_alt(view_country: Country, interest: Interest, assessment: Assessment, atlas: Atlas,
+               language: Language) -> str:
+    _ = language.gettext
+    scale = atlas.edition.rating_scale
+    parts = [_("{question} {value} of {max}").format(question=_(QUESTION_LABELS[q]).lower(),
+                                                    value=assessment.ratings.of(q), max=scale.max)
+             for q in RATED_QUESTIONS]
+    return _("Ratings for {country}, {interest}: {ratings}.").format(
+        country=view_country.name.get(language.code), interest=interest.short.get(language.code),
+        ratings=", ".join(parts))
+
+
+def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, language: Language) -> AssessmentView:
+    interest = atlas.interests[assessment.interest]
+    chart = None
+    if assessment.ratings is not None:
+        scale = atlas.edition.rating_scale
+        chart = rating_chart([language.gettext(QUESTION_LABELS[q]) for q in RATED_QUESTIONS],
+                             [assessment.ratings.of(q) for q in RATED_QUESTIONS], scale.min, scale.max,
+                             rating_alt(country, interest, assessment, atlas, language))
+    answers_language = language.code if language.code in assessment.answers else "en"
+    return AssessmentView(country, assessment, interest, atlas.authors.get(assessment.author or ""),
+                          chart, assessment.answers.get(answers_language, {}), answers_language,
+                          f"{country.slug}-{assessment.interest}")
+
+
+def country_chapter(atlas: Atlas, country: Country, language: Language) -> CountryChapter:
+    views = [assessment_view(atlas, country, a, language) for a in country.assessments]
+    neighbours = [assessment_view(atlas, other, a, language)
+                  for other in atlas.countries_in(country.region) if other.slug != country.slug
+                  for a in other.assessments]
+    region = atlas.regions[country.region]
+    return CountryChapter(country, region.name.get(language.code), views, neighbours, country.slug)
+
+
+def country_dossier(atlas: Atlas, reference: str, language_code: str) -> Document:
+    country = find_country(atlas, reference)
+    language = Language(language_code)
+    chapter = country_chapter(atlas, country, language)
+    charts = [view.chart for view in chapter.assessments if view.chart]
+    return Document("country.html", language_code, {
+        "atlas": atlas,
+        "edition": atlas.edition,
+        "chapter": chapter,
+        "questions": QUESTION_LABELS,
+        "authors": _authors(chapter),
+    }, charts)
+
+
+def _authors(chapter: CountryChapter) -> list[Author]:
+    seen: dict[str, Author] = {}
+    for view in chapter.assessments:
+        if view.author:
+            seen.setdefault(view.author.id, view.author)
+    return list(seen.values())

@@ -1,0 +1,256 @@
+"""The atlas as immutable objects: what the data files describe, validated.
+
+One schema for everything an editor writes. Unknown keys are errors, so a
+typo never passes silently. Texts that exist per language are `Localized`:
+an editor may write a plain string (English) or one entry per language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from babel import Locale
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      RootModel, ValidationInfo, field_validator, model_validator)
+
+from .figures import FigureError, parse_whole_number
+
+LANGUAGES = ("en", "de")
+Language = Literal["en", "de"]
+
+# The five key questions every assessment answers, in this order; the first four are rated.
+KEY_QUESTIONS = ("relevance", "willingness", "status_quo", "potential", "recommendation")
+RATED_QUESTIONS = KEY_QUESTIONS[:4]
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TERRITORIES = frozenset(code for code in Locale("en").territories if len(code) == 2)
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(f"expected lower-case words joined by hyphens (like 'asia-pacific'), got '{value}'")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _plain_string_is_english(value):
+    return {"en": value} if isinstance(value, str) else value
+
+
+class Localized(RootModel[dict[Language, NonEmpty]]):
+    """A text per language; English is required, German falls back to it."""
+
+    model_config = ConfigDict(frozen=True)
+    root: Annotated[dict[Language, NonEmpty], BeforeValidator(_plain_string_is_english)]
+
+    @model_validator(mode="after")
+    def _english_required(self):
+        if "en" not in self.root:
+            raise ValueError("an English text ('en') is required")
+        return self
+
+    def has(self, language: str) -> bool:
+        return language in self.root
+
+    def get(self, language: str) -> str:
+        return self.root.get(language) or self.root["en"]
+
+
+class RatingScale(Record):
+    min: int
+    max: int
+    illustrative: bool = False
+    note: Localized | None = None
+    labels: dict[int, Localized]
+
+    @model_validator(mode="after")
+    def _labels_cover_scale(self):
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        expected = set(range(self.min, self.max + 1))
+        if set(self.labels) != expected:
+            raise ValueError(f"labels must name every step from {self.min} to {self.max}")
+        return self
+
+    @property
+    def steps(self) -> range:
+        return range(self.min, self.max + 1)
+
+
+def _isbn13(value: str) -> str:
+    digits = value.replace("-", "").replace(" ", "")
+    if not (len(digits) == 13 and digits.isdigit()):
+        raise ValueError(f"expected an ISBN-13 (13 digits, hyphens allowed), got '{value}'")
+    checksum = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits)) % 10
+    if checksum:
+        raise ValueError(f"ISBN '{value}' has a wrong check digit")
+    return value
+
+
+class Edition(Record):
+    """The edition the working data describes (data/atlas.yaml)."""
+
+    edition: int = Field(ge=1900, le=2200)
+    title: Localized
+    subtitle: Localized | None = None
+    publisher: NonEmpty
+    editors: list[NonEmpty] = []
+    date: dt.date
+    isbn: Annotated[str, AfterValidator(_isbn13)] | None = None
+    licence: NonEmpty
+    language: Language = "en"
+    rating_scale: RatingScale
+
+
+class Interest(Record):
+    id: Slug
+    name: Localized
+    short: Localized
+
+
+class Author(Record):
+    id: str = ""  # the key in authors.yaml, filled in by the loader
+    name: NonEmpty
+    role: Localized
+    bio: Localized
+
+
+class Region(Record):
+    slug: str = ""  # the file name, filled in by the loader
+    name: Localized
+    introduction: Localized | None = None  # from <slug>.md, filled in by the loader
+
+
+class Population(Record):
+    value: int
+    approximate: bool = False
+    as_of: dt.date
+    source: NonEmpty
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_figure(cls, data):
+        if isinstance(data, dict) and "value" in data:
+            try:
+                value, approximate = parse_whole_number(data["value"])
+            except FigureError as error:
+                raise ValueError(f"value: {error}") from None
+            data = {**data, "value": value, "approximate": data.get("approximate", approximate)}
+        return data
+
+
+class Office(Record):
+    name: NonEmpty
+    address: list[NonEmpty] = Field(min_length=1)
+
+
+class Ratings(Record):
+    relevance: int
+    willingness: int
+    status_quo: int
+    potential: int
+
+    @field_validator("*")
+    @classmethod
+    def _on_scale(cls, value: int, info: ValidationInfo) -> int:
+        scale = (info.context or {}).get("scale")
+        if scale and not scale.min <= value <= scale.max:
+            raise ValueError(f"expected a rating from {scale.min} to {scale.max} (see rating_scale in "
+                             f"atlas.yaml), got {value}")
+        return value
+
+    def of(self, question: str) -> int:
+        return getattr(self, question)
+
+
+class Assessment(Record):
+    """One country x one interest: ratings, and answers to the five key questions."""
+
+    interest: Slug
+    status: Literal["active", "suspended"] = "active"
+    reason: Localized | None = None
+    author: str | None = None
+    date: dt.date
+    ratings: Ratings | None = None
+    summary: Localized
+    sources: list[NonEmpty] = []
+    # language -> key question -> Markdown; read from countries/<slug>/<interest>[.de].md
+    answers: dict[str, dict[str, str]] = {}
+
+    @model_validator(mode="after")
+    def _status_rules(self):
+        if self.status == "suspended":
+            if self.reason is None:
+                raise ValueError("a suspended assessment needs a 'reason'")
+            if self.ratings is not None:
+                raise ValueError("a suspended assessment has no 'ratings'; remove them")
+        else:
+            if self.ratings is None:
+                raise ValueError("an active assessment needs 'ratings'")
+            if self.reason is not None:
+                raise ValueError("'reason' is only for suspended assessments")
+            if self.author is None:
+                raise ValueError("an active assessment needs an 'author'")
+        return self
+
+    @property
+    def suspended(self) -> bool:
+        return self.status == "suspended"
+
+
+def _iso_code(value: str) -> str:
+    if value not in _TERRITORIES:
+        raise ValueError(f"expected an ISO 3166 alpha-2 country code (like 'JP'), got '{value}'")
+    return value
+
+
+class Country(Record):
+    slug: str = ""  # the file name, filled in by the loader
+    code: Annotated[str, AfterValidator(_iso_code)]
+    name: Localized
+    capital: Localized
+    region: Slug
+    population: Population
+    office: Office | None = None
+    assessments: list[Assessment] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_assessment_per_interest(self):
+        seen = [a.interest for a in self.assessments]
+        doubled = sorted({i for i in seen if seen.count(i) > 1})
+        if doubled:
+            raise ValueError(f"more than one assessment for interest {', '.join(doubled)}")
+        return self
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Everything in the data folder, checked and cross-referenced."""
+
+    edition: Edition
+    interests: dict[str, Interest]
+    authors: dict[str, Author]
+    regions: dict[str, Region]
+    countries: dict[str, Country]  # by slug, in name order
+
+    def find_country(self, reference: str) -> Country | None:
+        """A country by slug ('japan') or ISO code ('JP', 'jp')."""
+        if reference in self.countries:
+            return self.countries[reference]
+        for country in self.countries.values():
+            if country.code == reference.upper():
+                return country
+        return None
+
+    def countries_in(self, region: str) -> list[Country]:
+        return [c for c in self.countries.values() if c.region == region]

@@ -1,0 +1,106 @@
+"""Markdown texts: the answers to the key questions, region introductions, notes.
+
+Texts are written by editors, not trusted: raw HTML is shown as text, never
+passed through, and a text may not refer to anything outside the document
+(no images, no links to other addresses), so rendering can never read a
+file or touch the network because of what an editor typed.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .model import KEY_QUESTIONS
+from .problems import Problem
+
+# Section headings an editor writes in an assessment's Markdown file, per key question.
+SECTION_HEADINGS = {
+    "relevance": ("relevance", "relevanz"),
+    "willingness": ("willingness", "bereitschaft"),
+    "status_quo": ("status quo",),
+    "potential": ("potential", "potenzial"),
+    "recommendation": ("policy recommendation", "politikempfehlung"),
+}
+_QUESTION_BY_HEADING = {h: q for q, headings in SECTION_HEADINGS.items() for h in headings}
+_ENGLISH_HEADINGS = ", ".join(f"'## {SECTION_HEADINGS[q][0].capitalize()}'" for q in KEY_QUESTIONS)
+
+QUOTES = {"en": "“”‘’", "de": "„“‚‘"}
+
+
+def _parser(language: str = "en") -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[language]})
+    md.enable(["replacements", "smartquotes"])
+    return md
+
+
+def render(markdown: str, language: str = "en") -> Markup:
+    """Markdown -> safe HTML; raw HTML in the text comes out as visible text."""
+    return Markup(_parser(language).render(markdown))
+
+
+def check_text(markdown: str, file: str, first_line: int = 1) -> list[Problem]:
+    """Problems with what a text refers to: images and links to anything but the document."""
+    problems = []
+    tokens = _parser().parse(markdown)
+    for block in tokens:
+        line = first_line + (block.map[0] if block.map else 0)
+        for token in block.children or ():
+            if token.type == "image":
+                problems.append(Problem(file, line, 0, "", f"image '{token.attrGet('src')}' refused: texts "
+                                        "cannot include images (charts are drawn from the data)"))
+            elif token.type == "link_open":
+                href = token.attrGet("href") or ""
+                if not href.startswith("#"):
+                    problems.append(Problem(file, line, 0, "", f"link to '{href}' refused: texts may only "
+                                            "link within the document; name outside sources under 'sources'"))
+    return problems
+
+
+def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Problem]]:
+    """An assessment text -> {key question: Markdown}, checking the five '## ' sections."""
+    answers: dict[str, str] = {}
+    starts: dict[str, int] = {}
+    problems: list[Problem] = []
+    current: str | None = None
+    lines: list[str] = []
+
+    def close():
+        if current is not None:
+            text = "\n".join(lines).strip()
+            if not text:
+                problems.append(Problem(file, starts[current], 0, "", f"section '{current}' is empty"))
+            answers[current] = text
+
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if line.startswith("## "):
+            close()
+            heading = line[3:].strip()
+            question = _QUESTION_BY_HEADING.get(heading.lower())
+            if question is None:
+                problems.append(Problem(file, number, 1, "", f"unknown section '{heading}'; expected the "
+                                        f"five key questions {_ENGLISH_HEADINGS}"))
+                current = None
+                continue
+            if question in answers or question == current:
+                problems.append(Problem(file, number, 1, "", f"section '{heading}' given twice"))
+            current, lines = question, []
+            starts[question] = number
+        elif current is None:
+            if line.strip() and not problems:
+                problems.append(Problem(file, number, 1, "", "text before the first section heading; "
+                                        f"start with '## {SECTION_HEADINGS['relevance'][0].capitalize()}'"))
+        else:
+            lines.append(line)
+    close()
+
+    missing = [q for q in KEY_QUESTIONS if q not in answers]
+    if missing and not problems:
+        names = ", ".join(f"'{SECTION_HEADINGS[q][0].capitalize()}'" for q in missing)
+        problems.append(Problem(file, 0, 0, "", f"missing section(s) {names}"))
+    order = [q for q in starts if q in answers]
+    if not problems and order != list(KEY_QUESTIONS):
+        problems.append(Problem(file, 0, 0, "", f"sections must follow the order {_ENGLISH_HEADINGS}"))
+    for question, text in answers.items():
+        problems += check_text(text, file, starts[question] + 1)
+    return answers, problems
