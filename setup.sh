@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: WeasyPrint's Pango, the PDF tools the tests use, the CJK fallback font.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 qpdf poppler-utils ghostscript fonts-noto-cjk)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 qpdf poppler-utils ghostscript fonts-noto-cjk)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

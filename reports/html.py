@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
+from markupsafe import Markup
 
 from .i18n import Language
 from .texts import render
@@ -35,11 +36,11 @@ def _environment(language_code: str) -> jinja2.Environment:
     return environment
 
 
-def _css_string(text: str) -> str:
+def _css_string(text: str) -> Markup:
     """A label for CSS generated content: '"Page {page} of {pages}"' -> counters in place."""
+    text = str(text)  # plain text: the CSS string is escaped for CSS, not HTML
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-    return (quoted.replace("{page}", '" counter(page) "')
-                  .replace("{pages}", '" counter(pages) "'))
+    return Markup(quoted.replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "'))
 
 
 def render_html(template: str, language: str, **context) -> str:

@@ -74,8 +74,26 @@ def _problem(source: SourceMap, prefix: tuple, error: dict) -> Problem:
     if message.startswith("value: "):  # a figure's own message names its field
         loc, message = loc + ("value",), message.removeprefix("value: ")
     elif kind not in ("value_error", "assertion_error"):
-        message = f"expected {message[0].lower() + message[1:].removeprefix('Input should be ')}, got {got!r}"
+        expected = _EXPECTED.get(kind) or message.removeprefix("Input should be ")
+        message = f"expected {expected}, got {got!r}"
     return source.problem(loc, message)
+
+
+# Pydantic's wording for the errors editors make most, said in their terms.
+_EXPECTED = {
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_type": "a date written YYYY-MM-DD",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "a text",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+}
 
 
 def load_atlas(root: Path) -> Atlas:
@@ -89,8 +107,11 @@ def load_atlas(root: Path) -> Atlas:
     if loaded := files.yaml(root / "atlas.yaml"):
         edition = files.validate(Edition, *loaded)
 
-    interests: dict[str, Interest] = {}
+    # A collection stays None when its file could not be read, so that references
+    # into it are not reported as unknown on top of the real problem.
+    interests: dict[str, Interest] | None = None
     if loaded := files.yaml(root / "interests.yaml"):
+        interests = {}
         data, source = loaded
         if not isinstance(data, list):
             files.problems.append(source.problem((), "expected a list of interests"))
@@ -99,8 +120,9 @@ def load_atlas(root: Path) -> Atlas:
                 if interest := files.validate(Interest, item, source, (index,)):
                     interests[interest.id] = interest
 
-    authors: dict[str, Author] = {}
+    authors: dict[str, Author] | None = None
     if loaded := files.yaml(root / "authors.yaml"):
+        authors = {}
         data, source = loaded
         if not isinstance(data, dict):
             files.problems.append(source.problem((), "expected authors by id (id: name, role, bio)"))
@@ -128,7 +150,7 @@ def load_atlas(root: Path) -> Atlas:
             continue
         _check_references(files, country, source, regions, interests, authors)
         assessments = [a.model_copy(update={"answers": _answers(files, path, a)})
-                       for a in country.assessments]
+                       for a in country.assessments if a.interest in (interests or {})]
         countries[path.stem] = country.model_copy(update={"slug": path.stem, "assessments": assessments})
 
     if not countries and not files.problems:
@@ -136,21 +158,23 @@ def load_atlas(root: Path) -> Atlas:
     if files.problems:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
-    return Atlas(edition, interests, authors, regions, ordered)
+    return Atlas(edition, interests or {}, authors or {}, regions, ordered)
 
 
 def _check_references(files: _Collector, country: Country, source: SourceMap,
                       regions: dict, interests: dict, authors: dict) -> None:
-    def unknown(path: tuple, what: str, value: str, known: dict) -> None:
+    def unknown(path: tuple, what: str, value: str, known: dict | None) -> None:
+        if known is None:
+            return
         choices = ", ".join(sorted(known)) or "none defined"
         files.problems.append(source.problem(path, f"unknown {what} '{value}'; expected one of: {choices}"))
 
     if country.region not in regions:
         unknown(("region",), "region", country.region, regions)
     for index, assessment in enumerate(country.assessments):
-        if assessment.interest not in interests:
+        if assessment.interest not in (interests or {}):
             unknown(("assessments", index, "interest"), "interest", assessment.interest, interests)
-        if assessment.author is not None and assessment.author not in authors:
+        if assessment.author is not None and assessment.author not in (authors or {}):
             unknown(("assessments", index, "author"), "author", assessment.author, authors)
 
 

@@ -21,7 +21,7 @@ class Problem:
         if self.line:
             where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return f"{where}:{field} {self.message}" if where else self.message
 
 
 class InputError(Exception):

@@ -1,0 +1,64 @@
+"""Rendering reads only the project's folders, and never replaces a good file with a broken one."""
+
+from pathlib import Path
+
+import pytest
+
+from reports.output import write_atomic
+from reports.problems import BuildError
+from reports.typeset import Page, typeset
+from tests.conftest import DATA, run_build
+
+REFUSED = {
+    "/etc/passwd": "refused to load 'file:///etc/passwd': documents may only use files from the project's "
+                   "templates/, styles/ and data folders",
+    "http://example.com/logo.png": "refused to load 'http://example.com/logo.png': documents may only use files "
+                                   "from the project's templates/, styles/ and data folders",
+    "https://example.com/style.css": "refused to load 'https://example.com/style.css': documents may only use "
+                                     "files from the project's templates/, styles/ and data folders",
+    "ftp://example.com/x.png": "refused to load 'ftp://example.com/x.png': documents may only use files from the "
+                               "project's templates/, styles/ and data folders",
+}
+
+
+@pytest.mark.parametrize("reference", REFUSED)
+def test_references_outside_the_project_stop_the_build(reference):
+    with pytest.raises(BuildError) as error:
+        typeset(Page(f'<p>x</p><img src="{reference}">', DATA, stylesheets=[]))
+    assert str(error.value) == REFUSED[reference]
+
+
+def test_dot_dot_escape_from_templates_is_refused():
+    with pytest.raises(BuildError) as error:
+        typeset(Page('<link rel="stylesheet" href="../../../../etc/passwd">', DATA, stylesheets=[]))
+    assert "refused to load 'file:///" in str(error.value) and "etc/passwd'" in str(error.value)
+
+
+def test_project_styles_and_given_charts_are_served():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    pdf = typeset(Page('<img src="chart:test.svg" alt="a square">', DATA, {"chart:test.svg": svg}))
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_failed_build_leaves_the_existing_pdf_untouched(data_copy, tmp_path):
+    output = tmp_path / "japan.pdf"
+    output.write_bytes(b"%PDF- the good edition")
+    (data_copy / "countries" / "japan.yaml").write_text("code: JP\nname: [unclosed\n")
+    result = run_build("country", "japan", "--data", data_copy, "-o", output)
+    assert result.returncode == 2
+    assert output.read_bytes() == b"%PDF- the good edition"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["japan.pdf"]
+
+
+def test_write_atomic_leaves_no_partial_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "dossier.pdf"
+    target.write_bytes(b"old")
+
+    def broken_fsync(_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new content")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier.pdf"]
