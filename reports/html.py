@@ -6,7 +6,10 @@ from functools import cache
 
 import jinja2
 
+from markupsafe import Markup
+
 from .i18n import Language
+from .model import Localized
 from .texts import render
 from .typeset import TEMPLATES
 
@@ -26,13 +29,45 @@ def _environment(language_code: str) -> jinja2.Environment:
     environment.globals["lang"] = language.code
     environment.filters.update({
         "loc": lambda text: "" if text is None else text.get(language.code),
-        "markdown": lambda text: render(text, language.code),
+        "markdown": lambda text, announce=True: _markdown(text, language, announce),
+        "prose": lambda text: _prose(text, language),
         "number": language.number,
         "date": language.date,
         "population": language.population,
         "css_string": _css_string,
     })
     return environment
+
+
+# A text missing in the document's language is printed in English: marked with its
+# language (hyphenation, screen readers) and announced where it stands.
+
+def _in_language(text, language: Language) -> tuple[str, str]:
+    if isinstance(text, Localized):
+        text = text.get(language.code)
+    return text, getattr(text, "language", language.code)
+
+
+def _markdown(text, language: Language, announce: bool) -> Markup:
+    """A Markdown text (Localized, or a str that may know its language) as HTML."""
+    text, text_language = _in_language(text, language)
+    html = render(text, text_language)
+    if text_language == language.code:
+        return html
+    note = (Markup('<p class="fallback-note">{}</p>').format(
+        language.gettext("This section is only available in English.")) if announce else "")
+    return Markup('{}<div class="fallback" lang="{}">{}</div>').format(note, text_language, html)
+
+
+def _prose(text, language: Language) -> Markup:
+    """A short text inside a paragraph (a summary, a bio): escaped, a fallback marked."""
+    if text is None:
+        return Markup("")
+    text, text_language = _in_language(text, language)
+    if text_language == language.code:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{}">{}</span> <span class="fallback-mark">{}</span>').format(
+        text_language, text, language.gettext("(only in English)"))
 
 
 def _css_string(text: str) -> str:
