@@ -30,7 +30,7 @@ def _environment(language_code: str) -> jinja2.Environment:
     environment.filters.update({
         "loc": lambda text: "" if text is None else text.get(language.code),
         "markdown": lambda text, announce=True: _markdown(text, language, announce),
-        "prose": lambda text: _prose(text, language),
+        "prose": lambda text, announce=True: _prose(text, language, announce),
         "number": language.number,
         "date": language.date,
         "population": language.population,
@@ -59,15 +59,17 @@ def _markdown(text, language: Language, announce: bool) -> Markup:
     return Markup('{}<div class="fallback" lang="{}">{}</div>').format(note, text_language, html)
 
 
-def _prose(text, language: Language) -> Markup:
+def _prose(text, language: Language, announce: bool) -> Markup:
     """A short text inside a paragraph (a summary, a bio): escaped, a fallback marked."""
     if text is None:
         return Markup("")
     text, text_language = _in_language(text, language)
     if text_language == language.code:
         return Markup("{}").format(text)
-    return Markup('<span lang="{}">{}</span> <span class="fallback-mark">{}</span>').format(
-        text_language, text, language.gettext("(only in English)"))
+    marked = Markup('<span lang="{}">{}</span>').format(text_language, text)
+    if not announce:
+        return marked
+    return Markup('{} <span class="fallback-mark">{}</span>').format(marked, language.gettext("(only in English)"))
 
 
 def _css_string(text: str) -> str:
