@@ -74,6 +74,7 @@ def _prose(text, language: Language, announce: bool) -> Markup:
 
 def _css_string(text: str) -> str:
     """A label for CSS generated content: '"Page {page} of {pages}"' -> counters in place."""
+    text = str(text)  # `_()` returns Markup, whose operations would HTML-escape the quotes
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
     return (quoted.replace("{page}", '" counter(page) "')
                   .replace("{pages}", '" counter(pages) "'))
