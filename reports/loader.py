@@ -87,6 +87,10 @@ class _Collector:
         found = {language: path for language, path in paths.items() if path.is_file()}
         if "en" in found:
             self.texts.append(TextSource(self.shown(found["en"]), 0, "", frozenset(found)))
+        else:
+            self.problems += [Problem(self.shown(path), 0, 0, "", f"a translation without its English "
+                                      f"original {paths['en'].name}; write the English text first")
+                              for path in found.values()]
         return found
 
 

@@ -259,3 +259,13 @@ def test_compiled_catalogue_follows_the_po_file(tmp_path, monkeypatch):
     os.utime(mo, (po.stat().st_mtime - 10, po.stat().st_mtime - 10))
     assert i18n.Language("de").gettext("Capital") == "Hauptort"  # a stale .mo is rebuilt
     assert not list(mo.parent.glob("*.part"))
+
+
+def test_a_translation_without_its_english_original_is_refused(data_copy):
+    (data_copy / "regions/asia-pacific.md").unlink()
+    result = run_build("check", "--data", data_copy, "--lang", "de")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{(data_copy / 'regions/asia-pacific.de.md').as_posix()}: a translation without its English original "
+        "asia-pacific.md; write the English text first",
+        "1 problem found."]
