@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from .i18n import Language
 from .model import Localized
-from .texts import render
+from .texts import render, render_plain
 from .typeset import TEMPLATES
 
 
@@ -60,13 +60,14 @@ def _markdown(text, language: Language, announce: bool) -> Markup:
 
 
 def _prose(text, language: Language, announce: bool) -> Markup:
-    """A short text inside a paragraph (a summary, a bio): escaped, a fallback marked."""
+    """A short text inside a paragraph (a summary, a bio), a fallback marked."""
     if text is None:
         return Markup("")
     text, text_language = _in_language(text, language)
+    html = render_plain(text, text_language)
     if text_language == language.code:
-        return Markup("{}").format(text)
-    marked = Markup('<span lang="{}">{}</span>').format(text_language, text)
+        return html
+    marked = Markup('<span lang="{}">{}</span>').format(text_language, html)
     if not announce:
         return marked
     return Markup('{} <span class="fallback-mark">{}</span>').format(marked, language.gettext("(only in English)"))

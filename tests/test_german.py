@@ -132,6 +132,7 @@ def test_english_dossier_is_still_english(japan_pdf):
     assert "30 November 2022" in text
     assert "Page 1 of" in text
     assert "“Partner for Cooperation”" in text
+    assert "“socialist-oriented market economy”" in text  # a summary from YAML, typed with straight quotes
     for german in ("Relevanz", "Dieser Abschnitt", "nur auf Englisch", "only in English", "Tokio", "„"):
         assert german not in text, german
 
