@@ -63,6 +63,9 @@ class Text(str):
         self.language = language
         return self
 
+    def __getnewargs__(self):  # copies and pickles keep the language
+        return str(self), self.language
+
 
 class Localized(RootModel[dict[Language, NonEmpty]]):
     """A text per language; English is required, German falls back to it."""
