@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
-
 from markupsafe import Markup
 
 from .i18n import Language

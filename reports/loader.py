@@ -203,7 +203,11 @@ def _answers(files: _Collector, country_file: Path, assessment: Assessment) -> d
 
 
 def _localized_text(files: _Collector, base: Path) -> Localized | None:
-    """<base>.md (English) and <base>.<lang>.md, checked like every text."""
+    """<base>.md (English) and <base>.<lang>.md, checked like every text.
+
+    Every Markdown text that exists per language (region introductions, the methodology,
+    event texts) is read through here, so the coverage report and the fallback see it.
+    """
     texts = {}
     for language, path in files.localized_files(base).items():
         if (text := files.text(path)) is not None:
