@@ -22,3 +22,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# The translation catalogues are compiled from their .po files (never committed); builds also
+# recompile a missing or stale one, so this only saves the first build the work.
+.venv/bin/python -m reports.i18n

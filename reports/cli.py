@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .coverage import coverage_report
 from .documents import Document
 from .documents.country import country_dossier, find_country
 from .loader import load_atlas
@@ -47,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(command=function)
         return sub
 
-    command("check", _check, "validate the data and list every problem")
+    check = command("check", _check, "validate the data and list every problem; with --lang, "
+                    "also list the texts that lack a version in that language")
+    check.add_argument("--lang", choices=LANGUAGES, help="list the texts missing in this language")
 
     country = command("country", _country, "build a country dossier")
     country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
@@ -66,6 +69,8 @@ def _check(args) -> int:
     assessments = sum(len(c.assessments) for c in atlas.countries.values())
     print(f"{args.data}: {len(atlas.countries)} countries, {assessments} assessments, "
           f"{len(atlas.regions)} regions: no problems found.")
+    if args.lang:
+        print(coverage_report(atlas, args.lang))
     return 0
 
 

@@ -1,23 +1,65 @@
 """The one translation function, and language-aware formatting of numbers and dates.
 
 Every label a document prints goes through `Language.gettext` (in templates: `_()`),
-so the German edition needs only a catalogue, not new templates.
+so the German edition needs only a catalogue, not new templates. Catalogues are
+edited as .po files; the compiled .mo files are derived, never committed, and
+rebuilt here whenever they are missing or older than their .po.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gettext
+import io
 from functools import cached_property
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal
 
 from .model import Population
+from .output import write_atomic
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "atlas"
+
+
+def N_(message: str) -> str:
+    """Marks a label defined in Python for extraction; it is translated where it is printed."""
+    return message
+
+
+def compiled_catalogue(code: str) -> bytes | None:
+    """The .mo of one language, compiled from its .po if the .mo is missing or stale.
+
+    The .mo is written atomically, so a build running in parallel never reads half a
+    catalogue; where the locale folder is read-only the compiled bytes are used directly.
+    """
+    po = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if not po.is_file():
+        return None
+    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return mo.read_bytes()
+    with po.open("rb") as file:
+        catalogue = read_po(file, locale=code, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    try:
+        write_atomic(mo, buffer.getvalue())
+    except OSError:
+        pass
+    return buffer.getvalue()
+
+
+def compile_catalogues() -> list[str]:
+    """Compile every language's catalogue that needs it (set-up runs this); the languages found."""
+    codes = sorted(path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    for code in codes:
+        compiled_catalogue(code)
+    return codes
 
 
 class Language:
@@ -28,7 +70,8 @@ class Language:
 
     @cached_property
     def _translations(self) -> gettext.NullTranslations:
-        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[self.code], fallback=True)
+        compiled = compiled_catalogue(self.code)
+        return gettext.GNUTranslations(io.BytesIO(compiled)) if compiled else gettext.NullTranslations()
 
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -49,3 +92,7 @@ class Language:
         rounded = format_compact_decimal(population.value, format_type="long" if self.code == "en" else "short",
                                          locale=self.code, fraction_digits=2)
         return self.gettext("approx. {figure}").format(figure=rounded)
+
+
+if __name__ == "__main__":  # setup.sh: python -m reports.i18n
+    print("compiled catalogues:", ", ".join(compile_catalogues()) or "none")

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .model import (LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized,
-                    Region)
+                    Region, TextSource)
 from .problems import InputError, Problem, display_path
 from .texts import check_text, split_answers
-from .yamlsource import SourceMap, load_yaml, read_text
+from .yamlsource import SourceMap, format_field, load_yaml, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,6 +32,7 @@ class _Collector:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.texts: list[TextSource] = []
 
     def shown(self, path: Path) -> str:
         return display_path(path)
@@ -56,10 +57,41 @@ class _Collector:
     def validate(self, model: type[M], data: Any, source: SourceMap, path: tuple = (),
                  context: dict | None = None) -> M | None:
         try:
-            return model.model_validate(data, context=context)
+            result = model.model_validate(data, context=context)
         except ValidationError as error:
             self.problems += [_problem(source, path, e) for e in error.errors()]
             return None
+        self._localized_fields(result, source, path)
+        return result
+
+    def _localized_fields(self, value: Any, source: SourceMap, path: tuple) -> None:
+        """Record every per-language text in a validated value, with its place in the file."""
+        if isinstance(value, Localized):
+            self.texts.append(TextSource(source.file, source.locate(path)[0], format_field(path),
+                                         frozenset(value.root)))
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                self._localized_fields(getattr(value, name), source, path + (name,))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._localized_fields(item, source, path + (key,))
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                self._localized_fields(item, source, path + (index,))
+
+    def localized_files(self, base: Path) -> dict[str, Path]:
+        """<base>.md (English) and <base>.<lang>.md for the other languages, those that exist;
+        recorded for the translation coverage when the English original exists."""
+        paths = {language: base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
+                 for language in LANGUAGES}
+        found = {language: path for language, path in paths.items() if path.is_file()}
+        if "en" in found:
+            self.texts.append(TextSource(self.shown(found["en"]), 0, "", frozenset(found)))
+        else:
+            self.problems += [Problem(self.shown(path), 0, 0, "", f"a translation without its English "
+                                      f"original {paths['en'].name}; write the English text first")
+                              for path in found.values()]
+        return found
 
 
 def _problem(source: SourceMap, prefix: tuple, error: dict) -> Problem:
@@ -158,7 +190,7 @@ def load_atlas(root: Path) -> Atlas:
     if files.problems:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
-    return Atlas(edition, interests or {}, authors or {}, regions, ordered)
+    return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts))
 
 
 def _check_references(files: _Collector, country: Country, source: SourceMap,
@@ -182,10 +214,7 @@ def _answers(files: _Collector, country_file: Path, assessment: Assessment) -> d
     """The answers to the key questions per language, from countries/<slug>/<interest>[.<lang>].md."""
     answers = {}
     base = country_file.with_suffix("") / assessment.interest
-    for language in LANGUAGES:
-        path = base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
-        if not path.is_file():
-            continue
+    for language, path in files.localized_files(base).items():
         text = files.text(path)
         if text is not None:
             sections, problems = split_answers(text, files.shown(path))
@@ -198,11 +227,14 @@ def _answers(files: _Collector, country_file: Path, assessment: Assessment) -> d
 
 
 def _localized_text(files: _Collector, base: Path) -> Localized | None:
-    """<base>.md (English) and <base>.<lang>.md, checked like every text."""
+    """<base>.md (English) and <base>.<lang>.md, checked like every text.
+
+    Every Markdown text that exists per language (region introductions, the methodology,
+    event texts) is read through here, so the coverage report and the fallback see it.
+    """
     texts = {}
-    for language in LANGUAGES:
-        path = base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
-        if path.is_file() and (text := files.text(path)) is not None:
+    for language, path in files.localized_files(base).items():
+        if (text := files.text(path)) is not None:
             files.problems += check_text(text, files.shown(path))
             texts[language] = text
     return Localized(texts) if "en" in texts else None

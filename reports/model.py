@@ -35,6 +35,12 @@ def _slug(value: str) -> str:
     return value
 
 
+def _territory_code(value: str) -> str:
+    if value not in Locale("en").territories:
+        raise ValueError(f"expected an ISO 3166 country code or a UN M49 region code (like '142'), got '{value}'")
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_slug)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -45,6 +51,20 @@ class Record(BaseModel):
 
 def _plain_string_is_english(value):
     return {"en": value} if isinstance(value, str) else value
+
+
+class Text(str):
+    """A text as printed, knowing its language: English where a translation is missing."""
+
+    language: str
+
+    def __new__(cls, text: str, language: str):
+        self = super().__new__(cls, text)
+        self.language = language
+        return self
+
+    def __getnewargs__(self):  # copies and pickles keep the language
+        return str(self), self.language
 
 
 class Localized(RootModel[dict[Language, NonEmpty]]):
@@ -62,8 +82,25 @@ class Localized(RootModel[dict[Language, NonEmpty]]):
     def has(self, language: str) -> bool:
         return language in self.root
 
-    def get(self, language: str) -> str:
-        return self.root.get(language) or self.root["en"]
+    def get(self, language: str) -> Text:
+        if language in self.root:
+            return Text(self.root[language], language)
+        return Text(self.root["en"], "en")
+
+
+def _territory_names(data):
+    """Names the data does not give in a language, from Babel's territory names for the code.
+
+    An editor writes a country's name in every language only where it differs from
+    common usage; Babel knows 'Kasachstan' for KZ.
+    """
+    if isinstance(data, dict) and isinstance(data.get("code"), str) and "name" in data:
+        names = _plain_string_is_english(data["name"])
+        if isinstance(names, dict):
+            known = {language: Locale(language).territories.get(data["code"]) for language in LANGUAGES}
+            names = {**{k: v for k, v in known.items() if v}, **names}
+            data = {**data, "name": names}
+    return data
 
 
 class RatingScale(Record):
@@ -127,8 +164,14 @@ class Author(Record):
 
 class Region(Record):
     slug: str = ""  # the file name, filled in by the loader
+    code: Annotated[str, AfterValidator(_territory_code)] | None = None  # UN M49, e.g. '142' (Asia)
     name: Localized
     introduction: Localized | None = None  # from <slug>.md, filled in by the loader
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_from_babel(cls, data):
+        return _territory_names(data)
 
 
 class Population(Record):
@@ -171,6 +214,11 @@ class Ratings(Record):
 
     def of(self, question: str) -> int:
         return getattr(self, question)
+
+    @staticmethod
+    def rates(question: str) -> bool:
+        """Is this key question rated (the recommendation is not)?"""
+        return question in RATED_QUESTIONS
 
 
 class Assessment(Record):
@@ -224,6 +272,11 @@ class Country(Record):
     office: Office | None = None
     assessments: list[Assessment] = Field(min_length=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _names_from_babel(cls, data):
+        return _territory_names(data)
+
     @model_validator(mode="after")
     def _one_assessment_per_interest(self):
         seen = [a.interest for a in self.assessments]
@@ -231,6 +284,20 @@ class Country(Record):
         if doubled:
             raise ValueError(f"more than one assessment for interest {', '.join(doubled)}")
         return self
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """Where an editor writes a text per language: a Markdown file, or a field in a YAML file."""
+
+    file: str                     # as shown to the editor; for Markdown the English original
+    line: int                     # 0 for a whole file
+    field: str                    # '' for a whole file, else like 'assessments[0].summary'
+    languages: frozenset[str]     # the languages it exists in
+
+    def translation_file(self, language: str) -> str:
+        """The file a Markdown text's version in `language` goes to: 'x.md' -> 'x.de.md'."""
+        return self.file.removesuffix(".md") + f".{language}.md"
 
 
 @dataclass(frozen=True)
@@ -242,6 +309,7 @@ class Atlas:
     authors: dict[str, Author]
     regions: dict[str, Region]
     countries: dict[str, Country]  # by slug, in name order
+    texts: tuple[TextSource, ...] = ()  # every text that can exist per language, for coverage
 
     def find_country(self, reference: str) -> Country | None:
         """A country by slug ('japan') or ISO code ('JP', 'jp')."""

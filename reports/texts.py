@@ -39,6 +39,14 @@ def render(markdown: str, language: str = "en") -> Markup:
     return Markup(_parser(language).render(markdown))
 
 
+def render_plain(text: str, language: str = "en") -> Markup:
+    """A short text from YAML (a summary, a bio) -> safe HTML with the language's quotation
+    marks and dashes; no Markdown, so an asterisk or a bracket stays as typed."""
+    md = MarkdownIt("zero", {"typographer": True, "quotes": QUOTES[language]})
+    md.enable(["replacements", "smartquotes"])
+    return Markup(md.renderInline(text))
+
+
 def check_text(markdown: str, file: str, first_line: int = 1) -> list[Problem]:
     """Problems with what a text refers to: images and links to anything but the document."""
     problems = []

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..charts import Chart, rating_chart
-from ..i18n import Language
-from ..model import RATED_QUESTIONS, Assessment, Atlas, Author, Country, Interest
+from ..i18n import Language, N_
+from ..model import RATED_QUESTIONS, Assessment, Atlas, Author, Country, Interest, Text
 from ..problems import InputError, Problem
 from . import Document
 
-QUESTION_LABELS = {  # the key questions as headings; marked for translation
-    "relevance": "Relevance",
-    "willingness": "Willingness",
-    "status_quo": "Status quo",
-    "potential": "Potential",
-    "recommendation": "Policy recommendation",
+QUESTION_LABELS = {  # the key questions as headings; translated where printed
+    "relevance": N_("Relevance"),
+    "willingness": N_("Willingness"),
+    "status_quo": N_("Status quo"),
+    "potential": N_("Potential"),
+    "recommendation": N_("Policy recommendation"),
 }
 
 
@@ -28,7 +28,7 @@ class AssessmentView:
     interest: Interest
     author: Author | None
     chart: Chart | None
-    answers: dict[str, str]      # key question -> Markdown
+    answers: dict[str, Text]     # key question -> Markdown, in answers_language
     answers_language: str        # the language the answers are written in
     anchor: str
 
@@ -56,7 +56,7 @@ def rating_alt(view_country: Country, interest: Interest, assessment: Assessment
                language: Language) -> str:
     _ = language.gettext
     scale = atlas.edition.rating_scale
-    parts = [_("{question} {value} of {max}").format(question=_(QUESTION_LABELS[q]).lower(),
+    parts = [_("{question} {value} of {max}").format(question=_(QUESTION_LABELS[q]),
                                                     value=assessment.ratings.of(q), max=scale.max)
              for q in RATED_QUESTIONS]
     return _("Ratings for {country}, {interest}: {ratings}.").format(
@@ -73,8 +73,10 @@ def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, lang
                              [assessment.ratings.of(q) for q in RATED_QUESTIONS], scale.min, scale.max,
                              rating_alt(country, interest, assessment, atlas, language))
     answers_language = language.code if language.code in assessment.answers else "en"
+    answers = {question: Text(text, answers_language)
+               for question, text in assessment.answers.get(answers_language, {}).items()}
     return AssessmentView(country, assessment, interest, atlas.authors.get(assessment.author or ""),
-                          chart, assessment.answers.get(answers_language, {}), answers_language,
+                          chart, answers, answers_language,
                           f"{country.slug}-{assessment.interest}")
 
 
