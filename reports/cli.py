@@ -8,10 +8,14 @@ from pathlib import Path
 
 from .documents import Document
 from .documents.country import country_dossier, find_country
+from .documents.handout import symposium_handout
+from .documents.pack import briefing_pack
+from .imposition import impose_booklet
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
-from .problems import BuildError, InputError
+from .problems import BuildError, InputError, Problem, display_path
+from .specs import load_event, load_pack
 from .typeset import PROJECT, Page, typeset
 
 DEFAULT_DATA = PROJECT / "data"
@@ -52,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     country = command("country", _country, "build a country dossier")
     country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
     _document_options(country)
+
+    pack = command("pack", _pack, "build a briefing pack from a pack spec")
+    pack.add_argument("spec", type=Path, help="the pack spec, e.g. data/packs/tokyo-delegation-2023.yaml")
+    _document_options(pack)
+
+    handout = command("handout", _handout, "build a symposium handout from an event file")
+    handout.add_argument("event", type=Path, help="the event file, e.g. data/events/security-dialogue-2023.yaml")
+    handout.add_argument("--booklet", action="store_true",
+                         help="A5 pages imposed on A4 landscape sheets for saddle stitching; "
+                              "also writes the A5 reader's version as FILE-a5.pdf")
+    _document_options(handout)
     return parser
 
 
@@ -76,13 +91,43 @@ def _country(args) -> int:
     return _publish(document, args, OUT / f"{country.slug}.pdf")
 
 
+def _pack(args) -> int:
+    atlas = load_atlas(args.data)
+    pack = load_pack(_spec_file(args.spec), atlas)
+    document = briefing_pack(atlas, pack, _language(args, atlas))
+    return _publish(document, args, OUT / f"{args.spec.stem}.pdf")
+
+
+def _handout(args) -> int:
+    atlas = load_atlas(args.data)
+    event = load_event(_spec_file(args.event), atlas)
+    document = symposium_handout(atlas, event, _language(args, atlas), booklet=args.booklet)
+    if not args.booklet:
+        return _publish(document, args, OUT / f"{args.event.stem}.pdf")
+    output = args.output or OUT / f"{args.event.stem}-booklet.pdf"
+    pages = _typeset(document, args)
+    reader = write_atomic(output.with_name(f"{output.stem}-a5.pdf"), pages)
+    print(f"wrote {reader}")
+    print(f"wrote {write_atomic(output, impose_booklet(pages))}")
+    return 0
+
+
+def _spec_file(path: Path) -> Path:
+    if not path.is_file():
+        raise InputError([Problem(display_path(path), 0, 0, "", "file not found")])
+    return path
+
+
 def _language(args, atlas: Atlas) -> str:
     return args.lang or atlas.edition.language
 
 
+def _typeset(document: Document, args) -> bytes:
+    return typeset(Page(document.html(), Path(args.data).resolve(), document.resources, document.stylesheets),
+                   pdf_tags=True, pdf_identifier=b"partner-atlas")
+
+
 def _publish(document: Document, args, default_output: Path) -> int:
-    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
-                  pdf_tags=True, pdf_identifier=b"partner-atlas")
-    path = write_atomic(args.output or default_output, pdf)
+    path = write_atomic(args.output or default_output, _typeset(document, args))
     print(f"wrote {path}")
     return 0

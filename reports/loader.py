@@ -183,3 +183,16 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
             texts[language] = text
     return Localized(texts) if "en" in texts else None
 
+
+
+def load_spec(model: type[M], path: Path, context: dict | None = None) -> tuple[M, SourceMap]:
+    """A spec file (a briefing pack, an event) read and checked like any data file.
+
+    Raises InputError with every problem found, each at its file and line.
+    """
+    files = _Collector(Path(path).parent)
+    loaded = files.yaml(Path(path))
+    spec = files.validate(model, *loaded, context=context) if loaded else None
+    if files.problems:
+        raise InputError(files.problems)
+    return spec, loaded[1]
