@@ -13,6 +13,7 @@ import io
 
 import pikepdf
 
+A4_LANDSCAPE = (841.89, 595.28)  # points; two A5 pages (2 x 148 mm) leave half a millimetre at each edge
 Spread = tuple[int | None, int | None]  # 1-based page numbers on the left and right half; None = blank
 
 
@@ -31,17 +32,18 @@ def saddle_stitch_order(pages: int) -> list[Spread]:
     return sides
 
 
-def impose_booklet(pdf: bytes) -> bytes:
-    """A PDF of equal-sized portrait pages -> the printer's sheets, two pages side by side."""
+def impose_booklet(pdf: bytes, sheet: tuple[float, float] = A4_LANDSCAPE) -> bytes:
+    """A PDF of equal-sized portrait pages -> the printer's sheets, two pages meeting at the fold."""
     source = pikepdf.Pdf.open(io.BytesIO(pdf))
     width, height = (float(v) for v in source.pages[0].mediabox[2:4])
+    fold, bottom = sheet[0] / 2, (sheet[1] - height) / 2
     sheets = pikepdf.Pdf.new()
     for left, right in saddle_stitch_order(len(source.pages)):
-        side = sheets.add_blank_page(page_size=(2 * width, height))
-        for number, x in ((left, 0), (right, width)):
+        side = sheets.add_blank_page(page_size=sheet)
+        for number, x in ((left, fold - width), (right, fold)):
             if number is not None:
                 side.add_overlay(sheets.copy_foreign(source.pages[number - 1].as_form_xobject()),
-                                 pikepdf.Rectangle(x, 0, x + width, height))
+                                 pikepdf.Rectangle(x, bottom, x + width, bottom + height))
     for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate"):
         if key in source.docinfo:  # the sheets are the same publication
             sheets.docinfo[key] = source.docinfo[key]
