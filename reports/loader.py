@@ -185,14 +185,17 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
 
 
 
-def load_spec(model: type[M], path: Path, context: dict | None = None) -> tuple[M, SourceMap]:
-    """A spec file (a briefing pack, an event) read and checked like any data file.
+def load_spec(model: type[M], path: Path) -> tuple[M, SourceMap, Localized | None]:
+    """A spec file (a briefing pack, an event) read and checked like any data file, with its
+    Markdown text from <name>.md (<name>.de.md in German) if there is one.
 
     Raises InputError with every problem found, each at its file and line.
     """
-    files = _Collector(Path(path).parent)
-    loaded = files.yaml(Path(path))
-    spec = files.validate(model, *loaded, context=context) if loaded else None
+    path = Path(path)
+    files = _Collector(path.parent)
+    loaded = files.yaml(path)
+    spec = files.validate(model, *loaded) if loaded else None
+    text = _localized_text(files, path.with_suffix(""))
     if files.problems:
         raise InputError(files.problems)
-    return spec, loaded[1]
+    return spec, loaded[1], text

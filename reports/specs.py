@@ -18,10 +18,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from .loader import load_spec
-from .model import LANGUAGES, Atlas, Country, Localized, NonEmpty, Record, Slug
+from .model import Atlas, Country, Localized, NonEmpty, Record, Slug
 from .problems import InputError, Problem, display_path
-from .texts import check_text
-from .yamlsource import SourceMap, read_text
+from .yamlsource import SourceMap
 
 
 # --- Briefing packs ---------------------------------------------------------------------------
@@ -82,7 +81,7 @@ class Pack:
 
 
 def load_pack(path: Path, atlas: Atlas) -> Pack:
-    spec, source = load_spec(PackSpec, path)
+    spec, source, notes = load_spec(PackSpec, path)
     problems: list[Problem] = []
     selection = []
     seen: set[str] = set()
@@ -108,7 +107,6 @@ def load_pack(path: Path, atlas: Atlas) -> Pack:
                 problems.append(source.problem(where, f"{country.name.get('en')} has no assessment for "
                                                f"'{interest}'; it has: {', '.join(assessed)}"))
         selection.append((country, [i for i in assessed if i in chosen.interests]))
-    notes = _texts(Path(path), source, required=False, problems=problems)
     if problems:
         raise InputError(problems)
     return Pack(spec, selection, notes)
@@ -185,7 +183,7 @@ class Event:
 
 
 def load_event(path: Path, atlas: Atlas) -> Event:
-    spec, source = load_spec(EventSpec, path)
+    spec, source, review = load_spec(EventSpec, path)
     problems: list[Problem] = []
     countries = [country for index, reference in enumerate(spec.countries)
                  if (country := _country(atlas, reference, source, ("countries", index), problems))]
@@ -195,7 +193,9 @@ def load_event(path: Path, atlas: Atlas) -> Event:
                 problems.append(source.problem(("programme", index, "speakers", position),
                                                f"unknown speaker '{speaker}'; expected one of: "
                                                + ", ".join(spec.speakers)))
-    review = _texts(Path(path), source, required=True, problems=problems)
+    if review is None:
+        problems.append(Problem(display_path(Path(path).with_suffix(".md")), 0, 0, "",
+                                f"file is missing: the review text of {source.file} goes here"))
     if problems:
         raise InputError(problems)
     return Event(spec, countries, review)
@@ -210,26 +210,3 @@ def _country(atlas: Atlas, reference: str, source: SourceMap, where: tuple,
         problems.append(source.problem(where, f"unknown country '{reference}'; expected one of: "
                                        + ", ".join(atlas.countries)))
     return country
-
-
-def _texts(spec_path: Path, source: SourceMap, required: bool, problems: list[Problem]) -> Localized | None:
-    """The spec's Markdown text per language (<name>.md, <name>.de.md), checked like every text."""
-    texts = {}
-    for language in LANGUAGES:
-        path = spec_path.with_name(spec_path.stem + ("" if language == "en" else f".{language}") + ".md")
-        if not path.is_file():
-            continue
-        shown = display_path(path)
-        try:
-            text = read_text(path, shown)
-        except InputError as error:
-            problems += error.problems
-            continue
-        problems += check_text(text, shown)
-        texts[language] = text
-    if "en" not in texts:
-        if required:
-            problems.append(Problem(display_path(spec_path.with_suffix(".md")), 0, 0, "",
-                                    f"file is missing: {source.file} needs its text in this file"))
-        return None
-    return Localized(texts)
