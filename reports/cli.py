@@ -106,9 +106,9 @@ def _handout(args) -> int:
         return _publish(document, args, OUT / f"{args.event.stem}.pdf")
     output = args.output or OUT / f"{args.event.stem}-booklet.pdf"
     pages = _typeset(document, args)
-    reader = write_atomic(output.with_name(f"{output.stem}-a5.pdf"), pages)
-    print(f"wrote {reader}")
-    print(f"wrote {write_atomic(output, impose_booklet(pages))}")
+    sheets = impose_booklet(pages)  # before writing anything: a failure leaves both files as they were
+    print(f"wrote {write_atomic(output.with_name(f'{output.stem}-a5.pdf'), pages)}")
+    print(f"wrote {write_atomic(output, sheets)}")
     return 0
 
 

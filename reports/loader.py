@@ -184,7 +184,6 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
     return Localized(texts) if "en" in texts else None
 
 
-
 def load_spec(model: type[M], path: Path) -> tuple[M, SourceMap, Localized | None]:
     """A spec file (a briefing pack, an event) read and checked like any data file, with its
     Markdown text from <name>.md (<name>.de.md in German) if there is one.

@@ -15,7 +15,9 @@ from PIL import Image
 
 from conftest import DATA, pdf_pages_text, run_build
 from reports.i18n import Language
+from reports.imposition import impose_booklet
 from reports.loader import load_atlas
+from reports.typeset import Page, typeset
 
 EVENT = DATA / "events" / "security-dialogue-2023.yaml"
 A4 = (595.28, 841.89)  # portrait, in points
@@ -149,14 +151,10 @@ def test_the_reader_version_is_a5_and_every_page_carries_its_marker(booklet):
         assert MARKER.findall(text) == [(str(number), str(len(texts)))]
 
 
-def test_the_booklet_has_one_sheet_per_four_pages_in_saddle_stitch_order(booklet):
-    sheets, reader = booklet
-    pages = len(pdf_pages_text(reader))
+def _halves(sheets: Path, pages: int) -> list[tuple[int | None, int | None]]:
+    """The page marker read from the left and right half of every side of the imposed sheets."""
     with pikepdf.open(sheets) as pdf:
         sides = len(pdf.pages)
-        for side in pdf.pages:
-            assert [round(float(v)) for v in side.mediabox[2:]] == [842, 595]  # A4 landscape
-    assert sides == 2 * math.ceil(pages / 4)  # front and back of each sheet
     found = []
     for side in range(1, sides + 1):
         halves = []
@@ -173,7 +171,27 @@ def test_the_booklet_has_one_sheet_per_four_pages_in_saddle_stitch_order(booklet
                 assert not text.strip(), "a padded page must be blank"
                 halves.append(None)
         found.append(tuple(halves))
-    assert found == _expected_sides(pages)
+    return found
+
+
+def test_the_booklet_has_one_sheet_per_four_pages_in_saddle_stitch_order(booklet):
+    sheets, reader = booklet
+    pages = len(pdf_pages_text(reader))
+    with pikepdf.open(sheets) as pdf:
+        sides = len(pdf.pages)
+        for side in pdf.pages:
+            assert [round(float(v)) for v in side.mediabox[2:]] == [842, 595]  # A4 landscape
+    assert sides == 2 * math.ceil(pages / 4)  # front and back of each sheet
+    assert _halves(sheets, pages) == _expected_sides(pages)
+
+
+@pytest.mark.parametrize("pages", [8, 9])
+def test_imposition_follows_the_printers_spreads(pages, tmp_path):
+    html = "<style>@page { size: A5 } p { break-after: page }</style>" + "".join(
+        f"<p>Page {n} of {pages}</p>" for n in range(1, pages + 1))
+    sheets = tmp_path / "sheets.pdf"
+    sheets.write_bytes(impose_booklet(typeset(Page(html, DATA, stylesheets=[]))))
+    assert _halves(sheets, pages) == _expected_sides(pages)
 
 
 def test_an_unknown_speaker_in_the_programme_is_an_error_at_its_line(tmp_path):
