@@ -10,6 +10,9 @@ sample: setup
 	$(PYTHON) build.py check
 	$(PYTHON) build.py country japan -o out/japan.pdf
 	$(PYTHON) build.py country IN -o out/india.pdf
+	$(PYTHON) build.py pack data/packs/tokyo-delegation-2023.yaml -o out/pack.pdf
+	$(PYTHON) build.py handout data/events/security-dialogue-2023.yaml -o out/handout.pdf
+	$(PYTHON) build.py handout data/events/security-dialogue-2023.yaml --booklet -o out/booklet.pdf
 
 test: setup
 	$(PYTHON) -m pytest -q

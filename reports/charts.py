@@ -83,3 +83,36 @@ def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max
         axes.spines[side].set_visible(False)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
+
+
+def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list[int]], scale_min: int,
+                         scale_max: int, alt: str, per_row: int = 4) -> Chart:
+    """Small multiples: one panel of rating bars per assessment, side by side on one scale.
+
+    The panels share the question labels on the left, so countries compare at a glance.
+    """
+    _setup()
+    rows = -(-len(titles) // per_row)
+    columns = min(len(titles), per_row)
+    figure, grid = plt.subplots(rows, columns, sharey=True, squeeze=False,
+                                figsize=(6.7, rows * (0.3 * len(labels) + 0.75)))
+    positions = list(range(len(labels)))[::-1]
+    for index, axes in enumerate(grid.flat):
+        if index >= len(titles):
+            axes.set_visible(False)
+            continue
+        axes.barh(positions, values[index], color=INK, height=0.55, left=0)
+        for y, value in zip(positions, values[index]):
+            axes.text(value + 0.1, y, str(value), va="center", ha="left", fontsize=8,
+                      fontweight="bold", color="#222222")
+        axes.set_title(titles[index], fontsize=8, fontweight="bold", color=INK, loc="left", pad=4)
+        axes.set_yticks(positions, labels)
+        axes.set_xlim(0, scale_max + 0.7)
+        axes.set_xticks(range(scale_min, scale_max + 1))
+        axes.tick_params(axis="y", length=0)
+        axes.grid(axis="x", color=GRID, linewidth=0.6)
+        axes.set_axisbelow(True)
+        for side in ("top", "right", "left"):
+            axes.spines[side].set_visible(False)
+    figure.tight_layout(pad=0.2, w_pad=1.0, h_pad=1.0)
+    return Chart(_svg(figure), alt)

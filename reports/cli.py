@@ -9,10 +9,14 @@ from pathlib import Path
 from .coverage import coverage_report
 from .documents import Document
 from .documents.country import country_dossier, find_country
+from .documents.handout import symposium_handout
+from .documents.pack import briefing_pack
+from .imposition import impose_booklet
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
-from .problems import BuildError, InputError
+from .problems import BuildError, InputError, Problem, display_path
+from .specs import load_event, load_pack
 from .typeset import PROJECT, Page, typeset
 
 DEFAULT_DATA = PROJECT / "data"
@@ -55,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     country = command("country", _country, "build a country dossier")
     country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
     _document_options(country)
+
+    pack = command("pack", _pack, "build a briefing pack from a pack spec")
+    pack.add_argument("spec", type=Path, help="the pack spec, e.g. data/packs/tokyo-delegation-2023.yaml")
+    _document_options(pack)
+
+    handout = command("handout", _handout, "build a symposium handout from an event file")
+    handout.add_argument("event", type=Path, help="the event file, e.g. data/events/security-dialogue-2023.yaml")
+    handout.add_argument("--booklet", action="store_true",
+                         help="A5 pages imposed on A4 landscape sheets for saddle stitching; "
+                              "also writes the A5 reader's version as FILE-a5.pdf")
+    _document_options(handout)
     return parser
 
 
@@ -66,11 +81,22 @@ def _document_options(parser: argparse.ArgumentParser) -> None:
 
 def _check(args) -> int:
     atlas = load_atlas(args.data)
+    # Pack and event files are checked too: an editor runs one command before building anything.
+    texts, problems = list(atlas.texts), []
+    specs = [(load_pack, path) for path in sorted((Path(args.data) / "packs").glob("*.yaml"))]
+    specs += [(load_event, path) for path in sorted((Path(args.data) / "events").glob("*.yaml"))]
+    for load, path in specs:
+        try:
+            load(path, atlas, texts)
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
     assessments = sum(len(c.assessments) for c in atlas.countries.values())
     print(f"{args.data}: {len(atlas.countries)} countries, {assessments} assessments, "
-          f"{len(atlas.regions)} regions: no problems found.")
+          f"{len(atlas.regions)} regions, {len(specs)} pack and event files: no problems found.")
     if args.lang:
-        print(coverage_report(atlas, args.lang))
+        print(coverage_report(texts, args.lang))
     return 0
 
 
@@ -81,13 +107,43 @@ def _country(args) -> int:
     return _publish(document, args, OUT / f"{country.slug}.pdf")
 
 
+def _pack(args) -> int:
+    atlas = load_atlas(args.data)
+    pack = load_pack(_spec_file(args.spec), atlas)
+    document = briefing_pack(atlas, pack, _language(args, atlas))
+    return _publish(document, args, OUT / f"{args.spec.stem}.pdf")
+
+
+def _handout(args) -> int:
+    atlas = load_atlas(args.data)
+    event = load_event(_spec_file(args.event), atlas)
+    document = symposium_handout(atlas, event, _language(args, atlas), booklet=args.booklet)
+    if not args.booklet:
+        return _publish(document, args, OUT / f"{args.event.stem}.pdf")
+    output = args.output or OUT / f"{args.event.stem}-booklet.pdf"
+    pages = _typeset(document, args)
+    sheets = impose_booklet(pages)  # before writing anything: a failure leaves both files as they were
+    print(f"wrote {write_atomic(output.with_name(f'{output.stem}-a5.pdf'), pages)}")
+    print(f"wrote {write_atomic(output, sheets)}")
+    return 0
+
+
+def _spec_file(path: Path) -> Path:
+    if not path.is_file():
+        raise InputError([Problem(display_path(path), 0, 0, "", "file not found")])
+    return path
+
+
 def _language(args, atlas: Atlas) -> str:
     return args.lang or atlas.edition.language
 
 
+def _typeset(document: Document, args) -> bytes:
+    return typeset(Page(document.html(), Path(args.data).resolve(), document.resources, document.stylesheets),
+                   pdf_tags=True, pdf_identifier=b"partner-atlas")
+
+
 def _publish(document: Document, args, default_output: Path) -> int:
-    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
-                  pdf_tags=True, pdf_identifier=b"partner-atlas")
-    path = write_atomic(args.output or default_output, pdf)
+    path = write_atomic(args.output or default_output, _typeset(document, args))
     print(f"wrote {path}")
     return 0

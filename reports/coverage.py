@@ -7,32 +7,33 @@ module only sorts out the missing ones and words the report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 
 from babel import Locale
 
-from .model import Atlas, TextSource
+from .model import TextSource
 
 
-def missing_texts(atlas: Atlas, language: str) -> list[TextSource]:
+def missing_texts(texts: Sequence[TextSource], language: str) -> list[TextSource]:
     """The texts without a version in `language`, by file and position."""
-    return sorted((text for text in atlas.texts if language not in text.languages),
+    return sorted((text for text in texts if language not in text.languages),
                   key=lambda text: (text.file, text.line, text.field))
 
 
-def coverage_report(atlas: Atlas, language: str) -> str:
+def coverage_report(texts: Sequence[TextSource], language: str) -> str:
     """Per file, the texts lacking a version in `language`; then a count."""
     name = Locale.parse(language).get_display_name("en")
-    missing = missing_texts(atlas, language)
+    missing = missing_texts(texts, language)
     lines = [f"Texts without a {name} version, per file:"] if missing else []
-    for file, texts in groupby(missing, key=lambda text: text.file):
+    for file, in_file in groupby(missing, key=lambda text: text.file):
         lines.append(file)
-        for text in texts:
+        for text in in_file:
             if text.field:
                 lines.append(f"  line {text.line}: {text.field}")
             else:
                 lines.append(f"  the whole text: {text.translation_file(language).rsplit('/', 1)[-1]} is missing")
-    total = len(atlas.texts)
+    total = len(texts)
     if not missing:
         lines.append(f"All {total} texts exist in {name}.")
         return "\n".join(lines)

@@ -239,3 +239,22 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
             texts[language] = text
     return Localized(texts) if "en" in texts else None
 
+
+def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None
+              ) -> tuple[M, SourceMap, Localized | None]:
+    """A spec file (a briefing pack, an event) read and checked like any data file, with its
+    Markdown text from <name>.md (<name>.de.md in German) if there is one. The texts it
+    holds are added to `texts`, for the translators' coverage report.
+
+    Raises InputError with every problem found, each at its file and line.
+    """
+    path = Path(path)
+    files = _Collector(path.parent)
+    loaded = files.yaml(path)
+    spec = files.validate(model, *loaded) if loaded else None
+    text = _localized_text(files, path.with_suffix(""))
+    if texts is not None:
+        texts += files.texts
+    if files.problems:
+        raise InputError(files.problems)
+    return spec, loaded[1], text

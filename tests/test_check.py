@@ -134,4 +134,14 @@ def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path):
 
 def test_clean_sample_data_passes(capsys):
     assert main(["check"]) == 0
-    assert "9 countries, 10 assessments, 1 regions: no problems found." in capsys.readouterr().out
+    assert "9 countries, 10 assessments, 1 regions, 2 pack and event files: no problems found." \
+        in capsys.readouterr().out
+
+
+def test_check_covers_pack_and_event_files(data_copy, capsys, monkeypatch):
+    _break(data_copy, "packs/tokyo-delegation-2023.yaml", "country: japan", "country: japn")
+    status, lines = _check(data_copy, capsys, monkeypatch)
+    assert status == 2
+    assert len(lines) == 2 and lines[-1] == "1 problem found."
+    assert lines[0].startswith("data/packs/tokyo-delegation-2023.yaml:")
+    assert "unknown country 'japn'" in lines[0]

@@ -18,6 +18,7 @@ class Document:
     language: str
     context: dict
     charts: list[Chart] = field(default_factory=list)
+    stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])  # from styles/, in order
 
     def html(self) -> str:
         return render_html(self.template, self.language, **self.context)
