@@ -10,8 +10,11 @@ from .documents import Document
 from .documents.country import country_dossier, find_country
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
+from .glyphs import check_glyphs
 from .output import write_atomic
+from .preflight import preflight, print_report
 from .problems import BuildError, InputError
+from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
 from .typeset import PROJECT, Page, typeset
 
 DEFAULT_DATA = PROJECT / "data"
@@ -52,13 +55,26 @@ def _parser() -> argparse.ArgumentParser:
     country = command("country", _country, "build a country dossier")
     country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
     _document_options(country)
+
+    check_pdf = commands.add_parser("preflight", help="check a PDF against an output profile",
+                                    description="check a PDF against an output profile")
+    check_pdf.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
+    _profile_option(check_pdf)
+    check_pdf.set_defaults(command=_preflight)
     return parser
+
+
+def _profile_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
+                        help="screen (PDF/UA), print (PDF/X-4, CMYK, bleed) or archive (PDF/A-3); "
+                             f"default: {DEFAULT_PROFILE}")
 
 
 def _document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="where to write the PDF (default: under out/)")
     parser.add_argument("--lang", choices=LANGUAGES, help="document language (default: the edition's)")
+    _profile_option(parser)
 
 
 def _check(args) -> int:
@@ -81,8 +97,28 @@ def _language(args, atlas: Atlas) -> str:
 
 
 def _publish(document: Document, args, default_output: Path) -> int:
-    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
-                  pdf_tags=True, pdf_identifier=b"partner-atlas")
+    """Typeset a document for the requested profile; write it only when it passes preflight."""
+    profile = profile_named(args.profile)
+    data_dir = Path(args.data).resolve()
+    html = document.html()
+    check_glyphs(html, data_dir)
+    pdf = typeset(Page(html, data_dir, document.resources), profile)
+    failed = [check for check in preflight(pdf, profile) if not check.passed]
+    if failed:
+        details = "; ".join(f"{check.name}: {check.detail}" for check in failed)
+        raise BuildError(f"the PDF does not meet the {profile.name} profile ({profile.standard}), "
+                         f"nothing was written: {details}")
     path = write_atomic(args.output or default_output, pdf)
     print(f"wrote {path}")
     return 0
+
+
+def _preflight(args) -> int:
+    profile = profile_named(args.profile)
+    try:
+        pdf = args.pdf.read_bytes()
+    except OSError as error:
+        raise BuildError(f"cannot read {args.pdf}: {error.strerror}") from None
+    checks = preflight(pdf, profile)
+    print_report(args.pdf, profile, checks)
+    return 0 if all(check.passed for check in checks) else 1
