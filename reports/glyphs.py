@@ -73,11 +73,13 @@ class _Text(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.pieces: list[tuple[str, str]] = []
-        self.part = "the document head"
+        self.part = "the document title"
         self._heading: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("h1", "h2", "h3", "h4"):
+        if tag == "body":
+            self.part = "the start of the document"
+        elif tag in ("h1", "h2", "h3", "h4"):
             self._heading = []
 
     def handle_endtag(self, tag):
