@@ -68,10 +68,12 @@ def print_report(path: Path, profile: Profile, checks: list[Check]) -> None:
     for check in checks:
         table.add_row(check.name, "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]",
                       check.detail)
-    console = Console(width=max(Console().width, 110))
+    terminal = Console()
+    # Piped into a file or a test, lines are not folded: each check's detail stays on one line.
+    console = Console(width=max(terminal.width, 110) if terminal.is_terminal else 240)
     console.print(table)
     failed = [check.name for check in checks if not check.passed]
-    console.print(f"FAILED: {', '.join(failed)}" if failed else "All checks passed.",
+    console.print(f"FAILED: {'; '.join(failed)}" if failed else "All checks passed.",
                   style="bold red" if failed else "bold green", highlight=False)
 
 
