@@ -24,7 +24,6 @@ from .typeset import STYLES
 FONT_DIR = STYLES / "fonts"
 _STACK = re.compile(r"--(serif|sans)\s*:\s*([^;]+);")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
-_IGNORED = {"\n", "\r", "\t", "\u00ad", "\u200b", "\u200d", "\ufeff"}  # controls and format characters, not drawn
 
 
 def font_stacks(stylesheet: Path = STYLES / "atlas.css") -> dict[str, tuple[str, ...]]:
@@ -101,20 +100,29 @@ def check_glyphs(html: str, data_dir: Path) -> None:
     parser.close()
     missing: dict[str, tuple[str, str]] = {}  # character -> (stack description, document part)
     for text, part in parser.pieces:
-        for character in set(text) - _IGNORED - set(missing):
-            for name, families in stacks.items():
-                if not any(ord(character) in coverage(family) for family in families):
-                    missing[character] = (f"{name} ({', '.join(families)})", part)
-                    break
+        for character in set(text) - set(missing):
+            if not _drawn(character):
+                continue
+            # Text may be set in either stack, so each one must cover it.
+            lacking = [f"{name} ({', '.join(families)})" for name, families in stacks.items()
+                       if not any(ord(character) in coverage(family) for family in families)]
+            if lacking:
+                missing[character] = (" or ".join(lacking) + (" stacks" if len(lacking) > 1 else " stack"), part)
     if missing:
         raise InputError([problem for character, (stack, part) in sorted(missing.items())
                           for problem in _problems(character, stack, part, data_dir)])
 
 
+def _drawn(character: str) -> bool:
+    """Controls, format characters (soft hyphen, joiners) and variation selectors have no glyph of their own."""
+    return unicodedata.category(character) not in ("Cc", "Cf") and not (
+        "\ufe00" <= character <= "\ufe0f" or "\U000e0100" <= character <= "\U000e01ef")
+
+
 def _problems(character: str, stack: str, part: str, data_dir: Path) -> list[Problem]:
     name = unicodedata.name(character, "unnamed character")
     message = (f"character '{character}' (U+{ord(character):04X} {name}) in '{part}' is not covered by "
-               f"any font of the {stack} stack; it would print as an empty box")
+               f"any font of the {stack}; it would print as an empty box")
     places = [(display_path(path, data_dir.parent), line, column)
               for path in sorted(data_dir.rglob("*")) if path.suffix in (".yaml", ".yml", ".md")
               for line, column in _occurrences(path, character)]
