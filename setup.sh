@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages: WeasyPrint's Pango, the PDF tools the tests use, the CJK fallback font.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 qpdf poppler-utils ghostscript fonts-noto-cjk)
+# Debian packages: WeasyPrint's Pango, the PDF tools the tests use, the CJK fallback font and
+# fontconfig (fc-list), with which the glyph check finds that font.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 qpdf poppler-utils ghostscript fonts-noto-cjk fontconfig)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
