@@ -113,13 +113,33 @@ def _finisher(profile: Profile, fingerprint: bytes):
             metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
             metadata.stream = [_DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk
                                for chunk in metadata.stream]
+        _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
         if profile.cmyk_only:
             for stream in pdf.objects:
-                if isinstance(stream, pydyf.Stream) and stream.extra.get("Subtype", "/Form") == "/Form":  # pages, forms
+                if _is_content(stream):
                     # Operations are bytes; other items (property lists of tags) are left as they are.
                     stream.stream = [operation_in_cmyk(chunk) if isinstance(chunk, bytes) else chunk
                                      for chunk in stream.stream]
     return finisher
+
+
+def _is_content(stream) -> bool:
+    """A page's or a form's drawing operations (not a font, image, profile, attachment or metadata)."""
+    return isinstance(stream, pydyf.Stream) and (
+        "Type" not in stream.extra or stream.extra.get("Subtype") == "/Form")
+
+
+def _fix_attachment_dates(pdf, date: str | None) -> None:
+    """WeasyPrint dates an attachment by its file's ctime or the current time; use the document's date."""
+    stamp = pydyf.String("D:" + date.replace("-", "")[:8].ljust(8, "0") + "000000Z") if date else None
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and stream.extra.get("Type") == "/EmbeddedFile":
+            params = stream.extra.get("Params", {})
+            for key in ("CreationDate", "ModDate"):
+                if stamp is None:
+                    params.pop(key, None)
+                elif key in params:
+                    params[key] = stamp
 
 
 def _quiet_weasyprint() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import subprocess
+import time
 
 import pikepdf
 import pypdf
@@ -11,8 +13,9 @@ import pytest
 
 from reports import cli
 from reports.profiles import PROFILES
+from reports.typeset import Page, typeset
 
-from conftest import run_build
+from conftest import DATA, run_build
 
 A4 = (595.28, 841.89)  # points
 MM = 72 / 25.4
@@ -138,3 +141,16 @@ def test_a_build_that_misses_its_profile_writes_nothing(monkeypatch, tmp_path, c
     assert "page boxes" in error and "BleedBox" in error
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_attachments_do_not_carry_the_time_of_the_build():
+    """WeasyPrint would date an attachment 'now'; two builds a second apart must still be identical."""
+    html = ('<html lang="en"><head><title>Attachment</title><meta name="dcterms.created" content="2023-06-30">'
+            '<link rel="attachment" href="resource:data.yaml"></head><body><p>Text</p></body></html>')
+    page = Page(html, DATA, {"resource:data.yaml": b"country: JP\n"})
+    first = typeset(page, PROFILES["archive"])
+    time.sleep(1.1)
+    assert typeset(page, PROFILES["archive"]) == first
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        (spec,) = pdf.attachments.values()
+        assert str(spec.obj.EF.F.Params.ModDate) == "D:20230630000000Z"
