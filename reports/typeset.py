@@ -84,9 +84,14 @@ def typeset(page: Page, profile: Profile) -> bytes:
     fingerprint = _fingerprint(page, profile)
     _quiet_weasyprint()
     try:
-        document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=stylesheets, color_profiles=color_profiles, pdf_variant=profile.pdf_variant, pdf_tags=True,
-                                  pdf_identifier=True, finisher=_finisher(profile, fingerprint))
+        options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
+        document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, color_profiles=color_profiles, **options)
+        if not document.metadata.created:
+            # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
+            raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
+                             "a build takes its dates from the data, never from the clock")
+        return document.write_pdf(finisher=_finisher(profile, fingerprint), **options)
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         message = str(error) if isinstance(error, RefusedReference) else str(cause)
