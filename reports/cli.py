@@ -101,7 +101,7 @@ def _publish(document: Document, args, default_output: Path) -> int:
     profile = profile_named(args.profile)
     data_dir = Path(args.data).resolve()
     html = document.html()
-    check_glyphs(html, data_dir)
+    check_glyphs(html, data_dir, document.resources)
     pdf = typeset(Page(html, data_dir, document.resources), profile)
     failed = [check for check in preflight(pdf, profile) if not check.passed]
     if failed:

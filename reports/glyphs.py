@@ -92,14 +92,18 @@ class _Text(HTMLParser):
         self.pieces.append((data, self.part))
 
 
-def check_glyphs(html: str, data_dir: Path) -> None:
-    """Raise InputError naming every character that a font stack cannot set, and where it occurs."""
+def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None = None) -> None:
+    """Raise InputError naming every character that a font stack cannot set, and where it occurs.
+
+    The text of SVG resources (chart labels) is checked too: it is set in the same fonts.
+    """
     stacks = font_stacks()
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
+    pieces = _text_of(html)
+    for name, content in sorted((resources or {}).items()):
+        if name.endswith(".svg"):
+            pieces += [(text, "a chart") for text, _ in _text_of(content.decode("utf-8"))]
     missing: dict[str, tuple[str, str]] = {}  # character -> (stack description, document part)
-    for text, part in parser.pieces:
+    for text, part in pieces:
         for character in set(text) - set(missing):
             if not _drawn(character):
                 continue
@@ -111,6 +115,13 @@ def check_glyphs(html: str, data_dir: Path) -> None:
     if missing:
         raise InputError([problem for character, (stack, part) in sorted(missing.items())
                           for problem in _problems(character, stack, part, data_dir)])
+
+
+def _text_of(markup: str) -> list[tuple[str, str]]:
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    return parser.pieces
 
 
 def _drawn(character: str) -> bool:

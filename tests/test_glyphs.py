@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdf_pages_text, run_build
-from reports.glyphs import coverage, font_stacks
-from reports.problems import BuildError
+from conftest import DATA, pdf_pages_text, run_build
+from reports.glyphs import check_glyphs, coverage, font_stacks
+from reports.problems import BuildError, InputError
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -72,3 +72,13 @@ def test_a_missing_fallback_font_is_a_clear_error():
     with pytest.raises(BuildError, match="the font 'Noto Nonexistent CJK' named in styles/atlas.css is not "
                                          "installed; run ./setup.sh"):
         coverage("Noto Nonexistent CJK")
+
+
+def test_chart_labels_are_checked_too():
+    html = '<html lang="en"><head><title>T</title></head><body><h1>Japan</h1></body></html>'
+    chart = '<svg xmlns="http://www.w3.org/2000/svg"><text>Relevance \U0001D11E</text></svg>'.encode()
+    with pytest.raises(InputError) as raised:
+        check_glyphs(html, DATA, {"chart:ab12.svg": chart})
+    (problem,) = raised.value.problems
+    assert problem.message.startswith("character '\U0001D11E' (U+1D11E MUSICAL SYMBOL G CLEF) in 'a chart'")
+    check_glyphs(html, DATA, {"chart:ab12.svg": chart.replace("\U0001D11E".encode(), b"5")})
