@@ -30,8 +30,8 @@ _XMP_IDS = {  # the standard a profile claims -> (XMP property, expected value)
 }
 
 _OUTPUT_INTENTS = {  # profile -> (intent subtype, colour components of its ICC profile or None for any)
-    "print": ("/GTS_PDFX", 4, "CMYK"),
-    "archive": ("/GTS_PDFA1", None, ""),
+    "print": ("/GTS_PDFX", 4),
+    "archive": ("/GTS_PDFA1", None),
 }
 
 
@@ -104,14 +104,14 @@ def _identification(document: pikepdf.Pdf, standard: str) -> Check:
 
 def _output_intent(document: pikepdf.Pdf, profile: Profile) -> Check:
     name = "output intent"
-    subtype, components, colour = _OUTPUT_INTENTS[profile.name]
+    subtype, components = _OUTPUT_INTENTS[profile.name]
+    icc = "a CMYK ICC profile" if components == 4 else "an ICC profile"
     for intent in document.Root.get("/OutputIntents", []):
-        icc = intent.get("/DestOutputProfile")
-        if intent.get("/S") == subtype and icc is not None and (components is None or icc.get("/N") == components):
-            return Check(name, True, f"{subtype.lstrip('/')} {colour} {intent.get('/OutputConditionIdentifier', '')}"
-                         .replace("  ", " "))
-    return Check(name, False, f"no {subtype.lstrip('/')} output intent with an embedded {colour} ICC profile"
-                 .replace("  ", " "))
+        destination = intent.get("/DestOutputProfile")
+        if intent.get("/S") == subtype and destination is not None and (
+                components is None or destination.get("/N") == components):
+            return Check(name, True, f"{subtype[1:]}: {intent.get('/OutputConditionIdentifier', 'unnamed')}")
+    return Check(name, False, f"no {subtype[1:]} output intent with {icc} embedded")
 
 
 def _page_boxes(document: pikepdf.Pdf) -> Check:
@@ -153,7 +153,7 @@ def _cmyk_only(document: pikepdf.Pdf) -> Check:
     name = "colours in CMYK"
     rgb_pages = set()
     for number, page in enumerate(document.pages, 1):
-        for _, operands, operator in _walk_content(page.obj, page.obj.get("/Resources")):
+        for _, operands, operator in _walk_content(page.obj, page.resources):
             if operator in ("rg", "RG") or (operator in ("cs", "CS") and operands
                                             and operands[0] == pikepdf.Name.DeviceRGB):
                 rgb_pages.add(number)
@@ -170,7 +170,7 @@ def _image_resolution(document: pikepdf.Pdf) -> Check:
     name = f"raster images >= {MIN_DPI} dpi"
     worst, count = None, 0
     for number, page in enumerate(document.pages, 1):
-        for matrix, operands, operator in _walk_content(page.obj, page.obj.get("/Resources")):
+        for matrix, operands, operator in _walk_content(page.obj, page.resources):
             if operator != "Do" or operands[1].get("/Subtype") != "/Image":
                 continue
             image = operands[1]

@@ -37,7 +37,7 @@ def test_screen_pdf_is_not_a_print_pdf(pdfs):
     assert failed_checks(result.stdout) == {
         "PDF/X-4 identification (XMP)", "output intent", "page boxes (TrimBox A4, BleedBox 3 mm)",
         "colours in CMYK"}
-    assert "no GTS_PDFX output intent with an embedded CMYK ICC profile" in result.stdout
+    assert "no GTS_PDFX output intent with a CMYK ICC profile embedded" in result.stdout
 
 
 def test_screen_pdf_is_not_an_archive_pdf(pdfs):
