@@ -66,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _profile_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
-                        help="screen (PDF/UA), print (PDF/X-4, CMYK, bleed) or archive (PDF/A-3); "
-                             f"default: {DEFAULT_PROFILE}")
+                        help="; ".join(f"{p.name}: {p.standard} for {p.purpose}" for p in PROFILES.values())
+                             + f" (default: {DEFAULT_PROFILE})")
 
 
 def _document_options(parser: argparse.ArgumentParser) -> None:
