@@ -10,6 +10,7 @@ import time
 import pikepdf
 import pypdf
 import pytest
+import yaml
 
 from reports import cli
 from reports.profiles import PROFILES
@@ -113,8 +114,23 @@ def test_screen_is_tagged_with_language_title_and_alt_text(built):
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert str(pdf.docinfo.Title).startswith("Japan")
         assert "/StructTreeRoot" in pdf.Root
+        alts = [str(obj.Alt) for obj in pdf.objects
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
+    assert alts == expected_chart_alts("japan")
     reader = pypdf.PdfReader(built["screen"])
     assert reader.outline, "the outline is missing"
+
+
+def expected_chart_alts(slug: str) -> list[str]:
+    """The alternative text of each rating chart, as the data says it should read (English)."""
+    country = yaml.safe_load((DATA / "countries" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    interests = {i["id"]: i for i in yaml.safe_load((DATA / "interests.yaml").read_text(encoding="utf-8"))}
+    scale = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["rating_scale"]["max"]
+    return [f"Ratings for {country['name']['en']}, {interests[a['interest']]['short']['en']}: "
+            + ", ".join(f"{label} {a['ratings'][key]} of {scale}" for key, label in
+                        (("relevance", "relevance"), ("willingness", "willingness"),
+                         ("status_quo", "status quo"), ("potential", "potential"))) + "."
+            for a in country["assessments"] if a.get("ratings")]
 
 
 def test_archive_is_pdfa3_without_encryption(built):
