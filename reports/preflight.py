@@ -52,7 +52,8 @@ def preflight(pdf: bytes, profile: Profile) -> list[Check]:
         if profile.name in _OUTPUT_INTENTS:
             checks.append(_output_intent(document, profile))
         if profile.name == "print":
-            checks += [_page_boxes(document), _cmyk_only(document), _image_resolution(document)]
+            checks += [_page_boxes(document), _cmyk_only(document), _image_resolution(document),
+                       _no_annotations(document)]
         if profile.name == "screen":
             checks += _accessibility(document)
         if profile.name == "archive":
@@ -164,6 +165,16 @@ def _cmyk_only(document: pikepdf.Pdf) -> Check:
         return Check(name, False, "RGB colour on " + ", ".join(
             f"page {p}" if p != "image" else "an image" for p in sorted(rgb_pages, key=str)))
     return Check(name, True, "no RGB colour")
+
+
+def _no_annotations(document: pikepdf.Pdf) -> Check:
+    name = "no annotations in the print area"
+    allowed = ("/PrinterMark", "/TrapNet")  # prepress annotations; anything else would sit on the printed page
+    pages = [number for number, page in enumerate(document.pages, 1)
+             if any(annot.get("/Subtype") not in allowed for annot in page.obj.get("/Annots", []))]
+    if pages:
+        return Check(name, False, "annotations (links, notes) on page " + ", ".join(map(str, pages)))
+    return Check(name, True, "none")
 
 
 def _image_resolution(document: pikepdf.Pdf) -> Check:

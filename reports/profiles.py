@@ -20,6 +20,7 @@ class Profile:
     standard: str                    # how preflight names it, e.g. "PDF/X-4"
     stylesheets: tuple[str, ...]     # added after the document's own, from styles/
     cmyk_only: bool = False          # RGB paint (charts, crop marks) turned into CMYK (reports/cmyk.py)
+    no_annotations: bool = False     # links mean nothing on paper, and PDF/X keeps the print area clear of them
 
 
 PROFILES: dict[str, Profile] = {
@@ -28,7 +29,7 @@ PROFILES: dict[str, Profile] = {
         "pdf/ua-1", "PDF/UA-1", ()),
     "print": Profile(
         "print", "a print shop: CMYK, bleed and crop marks",
-        "pdf/x-4", "PDF/X-4", ("print.css",), cmyk_only=True),
+        "pdf/x-4", "PDF/X-4", ("print.css",), cmyk_only=True, no_annotations=True),
     "archive": Profile(
         "archive", "long-term archiving",
         "pdf/a-3u", "PDF/A-3U", ()),

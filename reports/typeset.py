@@ -119,6 +119,10 @@ def _finisher(profile: Profile, fingerprint: bytes):
             metadata.stream = [_DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk
                                for chunk in metadata.stream]
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
+        if profile.no_annotations:
+            for page in pdf.objects:
+                if isinstance(page, dict) and page.get("Type") == "/Page":
+                    page.pop("Annots", None)
         if profile.cmyk_only:
             for stream in pdf.objects:
                 if _is_content(stream):

@@ -36,8 +36,9 @@ def test_screen_pdf_is_not_a_print_pdf(pdfs):
     assert result.returncode == 1
     assert failed_checks(result.stdout) == {
         "PDF/X-4 identification (XMP)", "output intent", "page boxes (TrimBox A4, BleedBox 3 mm)",
-        "colours in CMYK"}
+        "colours in CMYK", "no annotations in the print area"}
     assert "no GTS_PDFX output intent with a CMYK ICC profile embedded" in result.stdout
+    assert "annotations (links, notes) on page 1" in result.stdout  # the contents box links
 
 
 def test_screen_pdf_is_not_an_archive_pdf(pdfs):

@@ -99,6 +99,11 @@ def test_print_declares_pdfx4_and_a_cmyk_output_intent(built):
         assert "ISO Coated v2" in str(intent.OutputConditionIdentifier)
 
 
+def test_print_has_no_links_on_paper_but_screen_has(built):
+    assert not any(page.annotations for page in pypdf.PdfReader(built["print"]).pages)
+    assert any(page.annotations for page in pypdf.PdfReader(built["screen"]).pages)
+
+
 def test_print_paints_no_rgb(built):
     """Charts and crop marks too: every colour operator on every page is CMYK (k/K) or gray."""
     with pikepdf.open(built["print"]) as pdf:
