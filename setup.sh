@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: WeasyPrint's Pango, the PDF tools the tests use, the CJK fallback font and
-# fontconfig's fc-list (handouts print Japanese names only when a Japanese font is installed).
+# fontconfig's fc-list (the glyph check finds the CJK font with it).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 qpdf poppler-utils ghostscript fonts-noto-cjk
           fontconfig)
 missing=()

@@ -13,9 +13,12 @@ from .documents.handout import symposium_handout
 from .documents.pack import briefing_pack
 from .imposition import impose_booklet
 from .loader import load_atlas
+from .glyphs import check_glyphs
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
+from .preflight import preflight, print_report
 from .problems import BuildError, InputError, Problem, display_path
+from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
 from .specs import load_event, load_pack
 from .typeset import PROJECT, Page, typeset
 
@@ -70,13 +73,26 @@ def _parser() -> argparse.ArgumentParser:
                          help="A5 pages imposed on A4 landscape sheets for saddle stitching; "
                               "also writes the A5 reader's version as FILE-a5.pdf")
     _document_options(handout)
+
+    check_pdf = commands.add_parser("preflight", help="check a PDF against an output profile",
+                                    description="check a PDF against an output profile")
+    check_pdf.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
+    _profile_option(check_pdf)
+    check_pdf.set_defaults(command=_preflight)
     return parser
+
+
+def _profile_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
+                        help="; ".join(f"{p.name}: {p.standard} for {p.purpose}" for p in PROFILES.values())
+                             + f" (default: {DEFAULT_PROFILE})")
 
 
 def _document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="where to write the PDF (default: under out/)")
     parser.add_argument("--lang", choices=LANGUAGES, help="document language (default: the edition's)")
+    _profile_option(parser)
 
 
 def _check(args) -> int:
@@ -139,11 +155,32 @@ def _language(args, atlas: Atlas) -> str:
 
 
 def _typeset(document: Document, args) -> bytes:
-    return typeset(Page(document.html(), Path(args.data).resolve(), document.resources, document.stylesheets),
-                   pdf_tags=True, pdf_identifier=b"partner-atlas")
+    """Typeset a document for the requested profile; a PDF that fails preflight is an error."""
+    profile = profile_named(args.profile)
+    data_dir = Path(args.data).resolve()
+    html = document.html()
+    check_glyphs(html, data_dir, document.resources)
+    pdf = typeset(Page(html, data_dir, document.resources, document.stylesheets), profile)
+    failed = [check for check in preflight(pdf, profile) if not check.passed]
+    if failed:
+        details = "; ".join(f"{check.name}: {check.detail}" for check in failed)
+        raise BuildError(f"the PDF does not meet the {profile.name} profile ({profile.standard}), "
+                         f"nothing was written: {details}")
+    return pdf
 
 
 def _publish(document: Document, args, default_output: Path) -> int:
     path = write_atomic(args.output or default_output, _typeset(document, args))
     print(f"wrote {path}")
     return 0
+
+
+def _preflight(args) -> int:
+    profile = profile_named(args.profile)
+    try:
+        pdf = args.pdf.read_bytes()
+    except OSError as error:
+        raise BuildError(f"cannot read {args.pdf}: {error.strerror}") from None
+    checks = preflight(pdf, profile)
+    print_report(args.pdf, profile, checks)
+    return 0 if all(check.passed for check in checks) else 1

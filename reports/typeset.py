@@ -8,15 +8,21 @@ stops the build with a message naming it: no network, no stray files.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .cmyk import operation_in_cmyk
 from .problems import BuildError
+from .profiles import Profile
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
@@ -64,20 +70,85 @@ def _media_type(url: str) -> str:
     return _MEDIA_TYPES.get(Path(urlsplit(url).path).suffix.lower(), "application/octet-stream")
 
 
-def typeset(page: Page, **pdf_options) -> bytes:
-    """Lay out the page and return the PDF; raise BuildError on a refused reference."""
+def typeset(page: Page, profile: Profile) -> bytes:
+    """Lay out the page as the profile asks and return the PDF; raise BuildError on a refused reference.
+
+    The same page and profile always give the same bytes: dates come from the
+    document's metadata, identifiers from its content.
+    """
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
     base_url = TEMPLATES.as_uri() + "/"
-    stylesheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher)
-                   for name in page.stylesheets]
+    color_profiles: dict = {}  # filled by @color-profile rules (print.css), used for the output intent
+    stylesheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher, color_profiles=color_profiles)
+                   for name in [*page.stylesheets, *profile.stylesheets]]
+    fingerprint = _fingerprint(page, profile)
     _quiet_weasyprint()
     try:
-        document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=stylesheets, **pdf_options)
+        options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
+        document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, color_profiles=color_profiles, **options)
+        if not document.metadata.created:
+            # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
+            raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
+                             "a build takes its dates from the data, never from the clock")
+        return document.write_pdf(finisher=_finisher(profile, fingerprint), **options)
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         message = str(error) if isinstance(error, RefusedReference) else str(cause)
         raise BuildError(message) from None
+
+
+def _fingerprint(page: Page, profile: Profile) -> bytes:
+    digest = hashlib.sha256(profile.name.encode() + b"\0" + page.html.encode())
+    for name in sorted(page.resources):
+        digest.update(name.encode() + b"\0" + page.resources[name])
+    return digest.digest()
+
+
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _finisher(profile: Profile, fingerprint: bytes):
+    """Last changes to the PDF objects before WeasyPrint writes them."""
+    # WeasyPrint gives PDF/X a random XMP DocumentID; one derived from the content keeps builds identical.
+    document_id = b"xmp.did:" + str(uuid.UUID(bytes=fingerprint[:16], version=4)).encode()
+
+    def finisher(document, pdf) -> None:
+        if "Metadata" in pdf.catalog:
+            metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+            metadata.stream = [_DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk
+                               for chunk in metadata.stream]
+        _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
+        if profile.no_annotations:
+            for page in pdf.objects:
+                if isinstance(page, dict) and page.get("Type") == "/Page":
+                    page.pop("Annots", None)
+        if profile.cmyk_only:
+            for stream in pdf.objects:
+                if _is_content(stream):
+                    # Operations are bytes; other items (property lists of tags) are left as they are.
+                    stream.stream = [operation_in_cmyk(chunk) if isinstance(chunk, bytes) else chunk
+                                     for chunk in stream.stream]
+    return finisher
+
+
+def _is_content(stream) -> bool:
+    """A page's or a form's drawing operations (not a font, image, profile, attachment or metadata)."""
+    return isinstance(stream, pydyf.Stream) and (
+        "Type" not in stream.extra or stream.extra.get("Subtype") == "/Form")
+
+
+def _fix_attachment_dates(pdf, date: str | None) -> None:
+    """WeasyPrint dates an attachment by its file's ctime or the current time; use the document's date."""
+    stamp = pydyf.String("D:" + date.replace("-", "")[:8].ljust(8, "0") + "000000Z") if date else None
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and stream.extra.get("Type") == "/EmbeddedFile":
+            params = stream.extra.get("Params", {})
+            for key in ("CreationDate", "ModDate"):
+                if stamp is None:
+                    params.pop(key, None)
+                elif key in params:
+                    params[key] = stamp
 
 
 def _quiet_weasyprint() -> None:

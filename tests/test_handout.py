@@ -17,6 +17,7 @@ from conftest import DATA, pdf_pages_text, run_build
 from reports.i18n import Language
 from reports.imposition import impose_booklet
 from reports.loader import load_atlas
+from reports.profiles import PROFILES
 from reports.typeset import Page, typeset
 
 EVENT = DATA / "events" / "security-dialogue-2023.yaml"
@@ -187,10 +188,11 @@ def test_the_booklet_has_one_sheet_per_four_pages_in_saddle_stitch_order(booklet
 
 @pytest.mark.parametrize("pages", [8, 9])
 def test_imposition_follows_the_printers_spreads(pages, tmp_path):
-    html = "<style>@page { size: A5 } p { break-after: page }</style>" + "".join(
+    html = ('<meta name="dcterms.created" content="2023-11-13">'
+            "<style>@page { size: A5 } p { break-after: page }</style>") + "".join(
         f"<p>Page {n} of {pages}</p>" for n in range(1, pages + 1))
     sheets = tmp_path / "sheets.pdf"
-    sheets.write_bytes(impose_booklet(typeset(Page(html, DATA, stylesheets=[]))))
+    sheets.write_bytes(impose_booklet(typeset(Page(html, DATA, stylesheets=[]), PROFILES["screen"])))
     assert _halves(sheets, pages) == _expected_sides(pages)
 
 

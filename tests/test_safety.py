@@ -5,10 +5,13 @@ from pathlib import Path
 import pytest
 
 from reports.output import write_atomic
+from reports.profiles import PROFILES
 from reports.problems import BuildError
 from reports.typeset import Page, typeset
 from tests.conftest import DATA, run_build
 
+SCREEN = PROFILES["screen"]
+DATED = '<meta name="dcterms.created" content="2023-06-30">'
 REFUSED = {
     "/etc/passwd": "refused to load 'file:///etc/passwd': documents may only use files from the project's "
                    "templates/, styles/ and data folders",
@@ -24,19 +27,19 @@ REFUSED = {
 @pytest.mark.parametrize("reference", REFUSED)
 def test_references_outside_the_project_stop_the_build(reference):
     with pytest.raises(BuildError) as error:
-        typeset(Page(f'<p>x</p><img src="{reference}">', DATA, stylesheets=[]))
+        typeset(Page(f'{DATED}<p>x</p><img src="{reference}">', DATA, stylesheets=[]), SCREEN)
     assert str(error.value) == REFUSED[reference]
 
 
 def test_dot_dot_escape_from_templates_is_refused():
     with pytest.raises(BuildError) as error:
-        typeset(Page('<link rel="stylesheet" href="../../../../etc/passwd">', DATA, stylesheets=[]))
+        typeset(Page(DATED + '<link rel="stylesheet" href="../../../../etc/passwd">', DATA, stylesheets=[]), SCREEN)
     assert "refused to load 'file:///" in str(error.value) and "etc/passwd'" in str(error.value)
 
 
 def test_project_styles_and_given_charts_are_served():
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
-    pdf = typeset(Page('<img src="chart:test.svg" alt="a square">', DATA, {"chart:test.svg": svg}))
+    pdf = typeset(Page(DATED + '<img src="chart:test.svg" alt="a square">', DATA, {"chart:test.svg": svg}), SCREEN)
     assert pdf.startswith(b"%PDF-")
 
 

@@ -1,0 +1,149 @@
+"""The glyph check: refuse, before typesetting, text that no font of the design's stacks can set.
+
+Without it a missing glyph becomes a blank box in the PDF, or a glyph from
+whatever font the machine happens to have. The font stacks are read from
+styles/atlas.css (--serif, --sans); a bundled family is served from
+styles/fonts/, any other (the Noto CJK fallback) is looked up with
+fontconfig, as WeasyPrint finds it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont
+
+from .problems import BuildError, InputError, Problem, display_path
+from .typeset import STYLES
+
+FONT_DIR = STYLES / "fonts"
+_STACK = re.compile(r"--(serif|sans)\s*:\s*([^;]+);")
+_GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+
+
+def font_stacks(stylesheet: Path = STYLES / "atlas.css") -> dict[str, tuple[str, ...]]:
+    """{'serif': ('Noto Serif', 'Noto Serif CJK JP'), 'sans': (...)}, as the stylesheet declares them."""
+    stacks = {}
+    for name, value in _STACK.findall(stylesheet.read_text(encoding="utf-8")):
+        families = [family.strip().strip("\"'") for family in value.split(",")]
+        stacks[name] = tuple(family for family in families if family and family not in _GENERIC)
+    return stacks
+
+
+@cache
+def coverage(family: str) -> frozenset[int]:
+    """The code points one family can draw (its regular face; the styles share a character set)."""
+    bundled = [path for path in sorted(FONT_DIR.glob("*.[ot]tf")) if _family(TTFont(path, lazy=True)) == family]
+    if bundled:
+        return frozenset().union(*(TTFont(path, lazy=True).getBestCmap() for path in bundled))
+    path, index = _system_font(family)
+    if path.suffix.lower() in (".ttc", ".otc"):
+        font = TTCollection(path, lazy=True).fonts[index]
+    else:
+        font = TTFont(path, lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+def _family(font: TTFont) -> str:
+    return font["name"].getDebugName(16) or font["name"].getDebugName(1)
+
+
+def _system_font(family: str) -> tuple[Path, int]:
+    try:
+        found = subprocess.run(["fc-list", "-f", "%{file}|%{index}\\n", f"{family}:style=Regular"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        found = []
+    if not found:
+        raise BuildError(f"the font '{family}' named in styles/atlas.css is not installed; "
+                         "run ./setup.sh (Debian package fonts-noto-cjk)")
+    path, index = sorted(found)[0].split("|")
+    return Path(path), int(index or 0)
+
+
+class _Text(HTMLParser):
+    """Collects (text, part of the document) pairs; the part is the nearest heading before it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[tuple[str, str]] = []
+        self.part = "the document title"
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.part = "the start of the document"
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self._heading = []
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
+            self.part = " ".join("".join(self._heading).split())
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading.append(data)
+        self.pieces.append((data, self.part))
+
+
+def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None = None) -> None:
+    """Raise InputError naming every character that a font stack cannot set, and where it occurs.
+
+    The text of SVG resources (chart labels) is checked too: it is set in the same fonts.
+    """
+    stacks = font_stacks()
+    pieces = _text_of(html)
+    for name, content in sorted((resources or {}).items()):
+        if name.endswith(".svg"):
+            pieces += [(text, "a chart") for text, _ in _text_of(content.decode("utf-8"))]
+    missing: dict[str, tuple[str, str]] = {}  # character -> (stack description, document part)
+    for text, part in pieces:
+        for character in set(text) - set(missing):
+            if not _drawn(character):
+                continue
+            # Text may be set in either stack, so each one must cover it.
+            lacking = [f"{name} ({', '.join(families)})" for name, families in stacks.items()
+                       if not any(ord(character) in coverage(family) for family in families)]
+            if lacking:
+                missing[character] = (" or ".join(lacking) + (" stacks" if len(lacking) > 1 else " stack"), part)
+    if missing:
+        raise InputError([problem for character, (stack, part) in sorted(missing.items())
+                          for problem in _problems(character, stack, part, data_dir)])
+
+
+def _text_of(markup: str) -> list[tuple[str, str]]:
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    return parser.pieces
+
+
+def _drawn(character: str) -> bool:
+    """Controls, format characters (soft hyphen, joiners) and variation selectors have no glyph of their own."""
+    return unicodedata.category(character) not in ("Cc", "Cf") and not (
+        "\ufe00" <= character <= "\ufe0f" or "\U000e0100" <= character <= "\U000e01ef")
+
+
+def _problems(character: str, stack: str, part: str, data_dir: Path) -> list[Problem]:
+    name = unicodedata.name(character, "unnamed character")
+    message = (f"character '{character}' (U+{ord(character):04X} {name}) in '{part}' is not covered by "
+               f"any font of the {stack}; it would print as an empty box")
+    places = [(display_path(path, data_dir.parent), line, column)
+              for path in sorted(data_dir.rglob("*")) if path.suffix in (".yaml", ".yml", ".md")
+              for line, column in _occurrences(path, character)]
+    if not places:
+        return [Problem("", 0, 0, "", message)]
+    return [Problem(file, line, column, "", message) for file, line, column in places]
+
+
+def _occurrences(path: Path, character: str):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        column = line.find(character)
+        if column >= 0:
+            yield number, column + 1

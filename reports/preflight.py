@@ -1,0 +1,296 @@
+"""Preflight: does a PDF meet its output profile? Checked the way a prepress department would.
+
+Reads the PDF with pikepdf (never by hand) and answers one question per
+check, with a detail a person can act on. Used by `build.py preflight` and
+by every build on its own output before it is written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from rich.console import Console
+from rich.table import Table
+
+from .profiles import Profile
+
+MM = 72 / 25.4
+PAPER_SIZES = {"A4": (210, 297), "A5": (148, 210)}  # trim sizes a print profile accepts, in mm
+BLEED_MM = 3
+MIN_DPI = 300
+_XMP_IDS = {  # the standard a profile claims -> (XMP property, expected value)
+    "PDF/UA-1": [("pdfuaid:part", "1")],
+    "PDF/A-3U": [("pdfaid:part", "3"), ("pdfaid:conformance", "U")],
+    "PDF/A-3B": [("pdfaid:part", "3"), ("pdfaid:conformance", "B")],
+    "PDF/X-4": [("pdfxid:GTS_PDFXVersion", "PDF/X-4")],
+}
+
+_OUTPUT_INTENTS = {  # profile -> (intent subtype, colour components of its ICC profile or None for any)
+    "print": ("/GTS_PDFX", 4),
+    "archive": ("/GTS_PDFA1", None),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+def preflight(pdf: bytes, profile: Profile) -> list[Check]:
+    try:
+        document = pikepdf.open(io.BytesIO(pdf))
+    except pikepdf.PdfError as error:
+        return [Check("readable PDF", False, str(error))]
+    with document:
+        checks = [_fonts_embedded(document), _identification(document, profile.standard)]
+        if profile.name in _OUTPUT_INTENTS:
+            checks.append(_output_intent(document, profile))
+        if profile.name == "print":
+            checks += [_page_boxes(document), _cmyk_only(document), _image_resolution(document),
+                       _no_annotations(document)]
+        if profile.name == "screen":
+            checks += _accessibility(document)
+        if profile.name == "archive":
+            checks += [_not_encrypted(document), _attachments(document)]
+        return checks
+
+
+def print_report(path: Path, profile: Profile, checks: list[Check]) -> None:
+    table = Table(title=f"Preflight of {path} for the {profile.name} profile ({profile.standard})")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("detail", overflow="fold")
+    for check in checks:
+        table.add_row(check.name, "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]",
+                      check.detail)
+    terminal = Console()
+    # Piped into a file or a test, lines are not folded: each check's detail stays on one line.
+    console = Console(width=max(terminal.width, 110) if terminal.is_terminal else 240)
+    console.print(table)
+    failed = [check.name for check in checks if not check.passed]
+    console.print(f"FAILED: {'; '.join(failed)}" if failed else "All checks passed.",
+                  style="bold red" if failed else "bold green", highlight=False)
+
+
+def _fonts_embedded(document: pikepdf.Pdf) -> Check:
+    missing, count = set(), 0
+    for font in _objects_of_type(document, "/Font"):
+        if font.get("/Subtype") in ("/Type0", "/Type3"):
+            continue  # Type0 is checked through its descendant; Type3 glyphs are drawn inside the PDF
+        count += 1
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.add(str(font.get("/BaseFont", "unnamed")).lstrip("/"))
+    if missing:
+        return Check("fonts embedded", False, "not embedded: " + ", ".join(sorted(missing)))
+    return Check("fonts embedded", True, f"{count} fonts, all embedded")
+
+
+def _identification(document: pikepdf.Pdf, standard: str) -> Check:
+    name = f"{standard} identification (XMP)"
+    metadata = document.open_metadata()
+    wrong = []
+    for key, expected in _XMP_IDS[standard]:
+        found = metadata.get(key)
+        if found != expected:
+            wrong.append(f"{key} is {found!r}, expected {expected!r}")
+    return Check(name, not wrong, "; ".join(wrong) or ", ".join(f"{k}={v}" for k, v in _XMP_IDS[standard]))
+
+
+def _output_intent(document: pikepdf.Pdf, profile: Profile) -> Check:
+    name = "output intent"
+    subtype, components = _OUTPUT_INTENTS[profile.name]
+    icc = "a CMYK ICC profile" if components == 4 else "an ICC profile"
+    for intent in document.Root.get("/OutputIntents", []):
+        destination = intent.get("/DestOutputProfile")
+        if intent.get("/S") == subtype and destination is not None and (
+                components is None or destination.get("/N") == components):
+            return Check(name, True, f"{subtype[1:]}: {intent.get('/OutputConditionIdentifier', 'unnamed')}")
+    return Check(name, False, f"no {subtype[1:]} output intent with {icc} embedded")
+
+
+def _page_boxes(document: pikepdf.Pdf) -> Check:
+    name = f"page boxes (TrimBox A4, BleedBox {BLEED_MM} mm)"
+    sizes = set()
+    for number, page in enumerate(document.pages, 1):
+        trim = _box(page.obj.get("/TrimBox"))
+        bleed = _box(page.obj.get("/BleedBox"))
+        media = _box(page.obj.get("/MediaBox"))
+        if trim is None or bleed is None:
+            return Check(name, False, f"page {number}: no TrimBox/BleedBox")
+        size = _paper(trim)
+        if size is None:
+            width, height = (trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM
+            return Check(name, False, f"page {number}: TrimBox is {width:.1f} x {height:.1f} mm, "
+                                      f"not {' or '.join(PAPER_SIZES)}")
+        margins = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
+        if min(margins) < BLEED_MM * MM - 0.1:
+            return Check(name, False, f"page {number}: BleedBox extends only {min(margins) / MM:.1f} mm "
+                                      f"beyond the TrimBox, {BLEED_MM} mm needed")
+        if any(b < m - 0.01 for b, m in zip((media[0], media[1], -media[2], -media[3]),
+                                            (bleed[0], bleed[1], -bleed[2], -bleed[3]))):
+            return Check(name, False, f"page {number}: BleedBox lies outside the MediaBox")
+        sizes.add(size)
+    return Check(name, True, f"{len(document.pages)} pages, trim {', '.join(sorted(sizes))}, "
+                             f"bleed >= {BLEED_MM} mm")
+
+
+def _paper(box: tuple[float, float, float, float]) -> str | None:
+    width, height = (box[2] - box[0]) / MM, (box[3] - box[1]) / MM
+    for paper, (w, h) in PAPER_SIZES.items():
+        if abs(width - w) < 0.5 and abs(height - h) < 0.5:
+            return paper
+    return None
+
+
+def _cmyk_only(document: pikepdf.Pdf) -> Check:
+    """Print colours are CMYK: no DeviceRGB paint in any content stream or image."""
+    name = "colours in CMYK"
+    rgb_pages = set()
+    for number, page in enumerate(document.pages, 1):
+        for _, operands, operator in _walk_content(page.obj, page.resources):
+            if operator in ("rg", "RG") or (operator in ("cs", "CS") and operands
+                                            and operands[0] == pikepdf.Name.DeviceRGB):
+                rgb_pages.add(number)
+    for image in _objects_of_type(document, "/XObject"):
+        if image.get("/Subtype") == "/Image" and image.get("/ColorSpace") == pikepdf.Name.DeviceRGB:
+            rgb_pages.add("image")
+    if rgb_pages:
+        return Check(name, False, "RGB colour on " + ", ".join(
+            f"page {p}" if p != "image" else "an image" for p in sorted(rgb_pages, key=str)))
+    return Check(name, True, "no RGB colour")
+
+
+def _no_annotations(document: pikepdf.Pdf) -> Check:
+    name = "no annotations in the print area"
+    allowed = ("/PrinterMark", "/TrapNet")  # prepress annotations; anything else would sit on the printed page
+    pages = [number for number, page in enumerate(document.pages, 1)
+             if any(annot.get("/Subtype") not in allowed for annot in page.obj.get("/Annots", []))]
+    if pages:
+        return Check(name, False, "annotations (links, notes) on page " + ", ".join(map(str, pages)))
+    return Check(name, True, "none")
+
+
+def _image_resolution(document: pikepdf.Pdf) -> Check:
+    name = f"raster images >= {MIN_DPI} dpi"
+    worst, count = None, 0
+    for number, page in enumerate(document.pages, 1):
+        for matrix, operands, operator in _walk_content(page.obj, page.resources):
+            if operator != "Do" or operands[1].get("/Subtype") != "/Image":
+                continue
+            image = operands[1]
+            count += 1
+            width_in = math.hypot(matrix[0], matrix[1]) / 72
+            height_in = math.hypot(matrix[2], matrix[3]) / 72
+            dpi = min(int(image.Width) / width_in if width_in else math.inf,
+                      int(image.Height) / height_in if height_in else math.inf)
+            if worst is None or dpi < worst[0]:
+                worst = (dpi, number)
+    if worst is None:
+        return Check(name, True, "no raster images")
+    if worst[0] < MIN_DPI:
+        return Check(name, False, f"an image on page {worst[1]} has {worst[0]:.0f} dpi effective")
+    return Check(name, True, f"{count} images, lowest {worst[0]:.0f} dpi")
+
+
+def _walk_content(owner: pikepdf.Object, resources, matrix=(1, 0, 0, 1, 0, 0), depth=0):
+    """Yield (current matrix, operands, operator) of a page or form, entering forms it draws.
+
+    For "Do", operands are (name, XObject) so that callers see what is drawn.
+    """
+    stack, current = [], matrix
+    xobjects = resources.get("/XObject", {}) if resources is not None else {}
+    for operands, operator in pikepdf.parse_content_stream(owner):
+        operator = str(operator)
+        if operator == "q":
+            stack.append(current)
+        elif operator == "Q" and stack:
+            current = stack.pop()
+        elif operator == "cm":
+            current = _multiply(tuple(float(value) for value in operands), current)
+        elif operator == "Do":
+            xobject = xobjects.get(operands[0])
+            if xobject is None:
+                continue
+            yield current, (operands[0], xobject), operator
+            if xobject.get("/Subtype") == "/Form" and depth < 10:
+                form_matrix = tuple(float(v) for v in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+                yield from _walk_content(xobject, xobject.get("/Resources", resources),
+                                         _multiply(form_matrix, current), depth + 1)
+            continue
+        yield current, operands, operator
+
+
+def _multiply(a, b):
+    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+
+def _accessibility(document: pikepdf.Pdf) -> list[Check]:
+    root = document.Root
+    structure = root.get("/StructTreeRoot")
+    figures = _figures(structure) if structure is not None else []
+    without_alt = [index for index, figure in enumerate(figures, 1) if not str(figure.get("/Alt", "")).strip()]
+    marked = root.get("/MarkInfo", {}).get("/Marked", False)
+    language = str(root.get("/Lang", "")).strip()
+    title = str(document.docinfo.get("/Title", "")).strip() or document.open_metadata().get("dc:title", "")
+    display_title = root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)
+    return [
+        Check("structure tree", structure is not None,
+              "tagged (StructTreeRoot)" if structure is not None else "no StructTreeRoot: the PDF is not tagged"),
+        Check("marked content", bool(marked), "MarkInfo/Marked is true" if marked else "MarkInfo/Marked is not true"),
+        Check("document language", bool(language), f"Lang {language}" if language else "no /Lang in the catalog"),
+        Check("title", bool(title), title if title else "no document title"),
+        Check("title shown as window title", bool(display_title),
+              "DisplayDocTitle is true" if display_title else "ViewerPreferences/DisplayDocTitle is not true"),
+        Check("alt text on figures", structure is not None and not without_alt,
+              "no structure tree" if structure is None else
+              f"figure(s) {', '.join(map(str, without_alt))} of {len(figures)} without /Alt" if without_alt else
+              f"{len(figures)} figures, all with /Alt"),
+    ]
+
+
+def _figures(element, depth=0) -> list[pikepdf.Dictionary]:
+    if depth > 200 or not isinstance(element, pikepdf.Dictionary):
+        return []
+    found = [element] if element.get("/S") == "/Figure" else []
+    kids = element.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        found += _figures(kid, depth + 1)
+    return found
+
+
+def _not_encrypted(document: pikepdf.Pdf) -> Check:
+    encrypted = document.is_encrypted or "/Encrypt" in document.trailer
+    return Check("no encryption", not encrypted, "encrypted" if encrypted else "not encrypted")
+
+
+def _attachments(document: pikepdf.Pdf) -> Check:
+    name = "embedded files declared (AFRelationship, /AF)"
+    declared = {spec.objgen for spec in document.Root.get("/AF", [])}
+    files = list(document.attachments.items())
+    undeclared = [filename for filename, spec in files
+                  if "/AFRelationship" not in spec.obj or spec.obj.objgen not in declared]
+    if undeclared:
+        return Check(name, False, "without a relationship in /AF: " + ", ".join(undeclared))
+    return Check(name, True, f"{len(files)} embedded files, all declared" if files else "no embedded files")
+
+
+def _objects_of_type(document: pikepdf.Pdf, type_name: str):
+    for obj in document.objects:
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) and obj.get("/Type") == type_name:
+            yield obj
+
+
+def _box(value) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)

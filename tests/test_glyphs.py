@@ -1,0 +1,84 @@
+"""Issue 5: text the fonts cannot set is refused before typesetting; Japanese script and diacritics print."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, pdf_pages_text, run_build
+from reports.glyphs import check_glyphs, coverage, font_stacks
+from reports.problems import BuildError, InputError
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_character_no_font_covers_is_refused_with_its_place(data_copy, tmp_path):
+    replace_in(data_copy / "countries" / "japan.yaml", 'name: {en: "Japan",', 'name: {en: "Japan \U00013000",')
+    target = tmp_path / "japan.pdf"
+    result = run_build("country", "japan", "--data", data_copy, "-o", target)
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert first.endswith("countries/japan.yaml:2:19: character '\U00013000' (U+13000 EGYPTIAN HIEROGLYPH A001) "
+                          "in 'the document title' is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) "
+                          "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box")
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
+def test_the_document_part_is_named_when_the_text_is_in_the_body(data_copy, tmp_path):
+    # a variation selector is not drawn and so not reported; the G clef is not in any of our fonts
+    replace_in(data_copy / "countries" / "japan.yaml", '"OAG Haus 4F"', '"OAG Haus 4F \U0001D11E\ufe0e"')
+    result = run_build("country", "japan", "--data", data_copy, "-o", tmp_path / "japan.pdf")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].endswith(
+        "countries/japan.yaml:11:26: character '\U0001D11E' (U+1D11E MUSICAL SYMBOL G CLEF) in "
+        "'02 — Foundation office' is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) "
+        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box")
+    assert result.stderr.splitlines()[1] == "1 problem found."
+
+
+def test_japanese_script_and_diacritics_are_set_and_embedded(data_copy, tmp_path):
+    replace_in(data_copy / "countries" / "japan.yaml", '"Tokyo 107-0052"', '"〒107-0052 東京都港区赤坂7-5-56"')
+    replace_in(data_copy / "countries" / "vietnam.yaml", "Hanoi", "Hà Nội")
+    target = tmp_path / "japan.pdf"
+    result = run_build("country", "japan", "--data", data_copy, "-o", target)
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(pdf_pages_text(target))
+    assert "東京都港区赤坂" in text
+    assert "Hà Nội" in text
+    fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "Noto-Sans-CJK-JP" in line]
+    assert cjk and cjk[0].split()[-5] == "yes"
+
+
+def test_stacks_come_from_the_stylesheet_with_the_cjk_fallback():
+    assert font_stacks() == {"serif": ("Noto Serif", "Noto Serif CJK JP"),
+                             "sans": ("Noto Sans", "Noto Sans CJK JP")}
+
+
+@pytest.mark.parametrize("text", ["Thümmel", "Mijatović", "Hà Nội", "Łódź, Kraków", "İstanbul, Şişli, Ağrı"])
+def test_bundled_fonts_cover_latin_with_diacritics(text):
+    for family in ("Noto Serif", "Noto Sans"):
+        assert all(ord(character) in coverage(family) for character in text if character not in " ,")
+
+
+def test_a_missing_fallback_font_is_a_clear_error():
+    with pytest.raises(BuildError, match="the font 'Noto Nonexistent CJK' named in styles/atlas.css is not "
+                                         "installed; run ./setup.sh"):
+        coverage("Noto Nonexistent CJK")
+
+
+def test_chart_labels_are_checked_too():
+    html = '<html lang="en"><head><title>T</title></head><body><h1>Japan</h1></body></html>'
+    chart = '<svg xmlns="http://www.w3.org/2000/svg"><text>Relevance \U0001D11E</text></svg>'.encode()
+    with pytest.raises(InputError) as raised:
+        check_glyphs(html, DATA, {"chart:ab12.svg": chart})
+    (problem,) = raised.value.problems
+    assert problem.message.startswith("character '\U0001D11E' (U+1D11E MUSICAL SYMBOL G CLEF) in 'a chart'")
+    check_glyphs(html, DATA, {"chart:ab12.svg": chart.replace("\U0001D11E".encode(), b"5")})

@@ -1,0 +1,152 @@
+"""Issue 5: `build.py preflight` names the checks a PDF fails for a profile it was not made for."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import run_build
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("preflight")
+    paths = {}
+    for profile in ("screen", "print"):
+        paths[profile] = folder / f"japan-{profile}.pdf"
+        result = run_build("country", "japan", "--profile", profile, "-o", paths[profile])
+        assert result.returncode == 0, result.stderr
+    return paths
+
+
+def preflight(path: Path, profile: str):
+    return run_build("preflight", path, "--profile", profile)
+
+
+def failed_checks(output: str) -> set[str]:
+    line = next(line for line in output.splitlines() if line.startswith("FAILED: "))
+    return set(line.removeprefix("FAILED: ").split("; "))
+
+
+def test_screen_pdf_is_not_a_print_pdf(pdfs):
+    result = preflight(pdfs["screen"], "print")
+    assert result.returncode == 1
+    assert failed_checks(result.stdout) == {
+        "PDF/X-4 identification (XMP)", "output intent", "page boxes (TrimBox A4, BleedBox 3 mm)",
+        "colours in CMYK", "no annotations in the print area"}
+    assert "no GTS_PDFX output intent with a CMYK ICC profile embedded" in result.stdout
+    assert "annotations (links, notes) on page 1" in result.stdout  # the contents box links
+
+
+def test_screen_pdf_is_not_an_archive_pdf(pdfs):
+    result = preflight(pdfs["screen"], "archive")
+    assert result.returncode == 1
+    assert failed_checks(result.stdout) == {"PDF/A-3U identification (XMP)", "output intent"}
+
+
+def test_print_pdf_is_not_a_screen_pdf(pdfs):
+    result = preflight(pdfs["print"], "screen")
+    assert result.returncode == 1
+    assert failed_checks(result.stdout) == {"PDF/UA-1 identification (XMP)"}
+    assert "pdfuaid:part is None, expected '1'" in result.stdout
+
+
+def test_untagged_pdf_fails_every_accessibility_check(pdfs, tmp_path):
+    path = tmp_path / "untagged.pdf"
+    with pikepdf.open(pdfs["screen"]) as pdf:
+        for key in ("/StructTreeRoot", "/MarkInfo", "/Lang", "/ViewerPreferences"):
+            del pdf.Root[key]
+        pdf.save(path)
+    result = preflight(path, "screen")
+    assert result.returncode == 1
+    assert failed_checks(result.stdout) == {"structure tree", "marked content", "document language",
+                                            "title shown as window title", "alt text on figures"}
+
+
+def test_figure_without_alt_text_is_named(pdfs, tmp_path):
+    path = tmp_path / "no-alt.pdf"
+    with pikepdf.open(pdfs["screen"]) as pdf:
+        figures = [obj for obj in pdf.objects
+                   if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
+        assert len(figures) == 2
+        del figures[1].Alt
+        pdf.save(path)
+    result = preflight(path, "screen")
+    assert failed_checks(result.stdout) == {"alt text on figures"}
+    assert "figure(s) 2 of 2 without /Alt" in result.stdout
+
+
+def test_unembedded_font_is_named(pdfs, tmp_path):
+    path = tmp_path / "unembedded.pdf"
+    with pikepdf.open(pdfs["screen"]) as pdf:
+        descriptor = next(obj for obj in pdf.objects
+                          if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor")
+        name = str(descriptor.FontName).lstrip("/")
+        del descriptor.FontFile2
+        pdf.save(path)
+    result = preflight(path, "screen")
+    assert failed_checks(result.stdout) == {"fonts embedded"}
+    assert f"not embedded: {name}" in result.stdout
+
+
+def _with_image(source: Path, target: Path, pixels: int, inches: float) -> None:
+    """Draw a grey square image of pixels x pixels at inches x inches on page 1."""
+    with pikepdf.open(source) as pdf:
+        image = pdf.make_stream(zlib.compress(bytes(pixels * pixels)), Type=pikepdf.Name.XObject,
+                                Subtype=pikepdf.Name.Image, Width=pixels, Height=pixels,
+                                ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
+                                Filter=pikepdf.Name.FlateDecode)
+        page = pdf.pages[0]
+        page.Resources.XObject = page.Resources.get("/XObject", pikepdf.Dictionary())
+        page.Resources.XObject.ImTest = image
+        size = inches * 72
+        page.contents_add(pdf.make_stream(f"q {size} 0 0 {size} 100 100 cm /ImTest Do Q".encode()))
+        pdf.save(target)
+
+
+def test_low_resolution_image_fails_print(pdfs, tmp_path):
+    path = tmp_path / "low.pdf"
+    _with_image(pdfs["print"], path, pixels=100, inches=2)
+    result = preflight(path, "print")
+    assert failed_checks(result.stdout) == {"raster images >= 300 dpi"}
+    assert "an image on page 1 has 50 dpi effective" in result.stdout
+
+
+def test_sharp_image_passes_print(pdfs, tmp_path):
+    path = tmp_path / "sharp.pdf"
+    _with_image(pdfs["print"], path, pixels=700, inches=2)
+    result = preflight(path, "print")
+    assert result.returncode == 0, result.stdout
+    assert "1 images, lowest 350 dpi" in result.stdout
+
+
+def test_encrypted_pdf_and_undeclared_attachment_fail_archive(pdfs, tmp_path):
+    archive = tmp_path / "archive.pdf"
+    assert run_build("country", "japan", "--profile", "archive", "-o", archive).returncode == 0
+    path = tmp_path / "encrypted.pdf"
+    with pikepdf.open(archive) as pdf:
+        pdf.attachments["data.yaml"] = pikepdf.AttachedFileSpec(pdf, b"country: JP\n", mime_type="text/yaml")
+        del pdf.attachments["data.yaml"].obj.AFRelationship  # pikepdf declares it; undo that
+        del pdf.Root.AF
+        pdf.save(path, encryption=pikepdf.Encryption(owner="owner", user="", R=6))
+    result = preflight(path, "archive")
+    assert result.returncode == 1
+    assert failed_checks(result.stdout) == {"no encryption", "embedded files declared (AFRelationship, /AF)"}
+    assert "without a relationship in /AF: data.yaml" in result.stdout
+
+
+def test_unreadable_file_is_reported(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"not a pdf")
+    result = preflight(path, "screen")
+    assert result.returncode == 1
+    assert failed_checks(result.stdout) == {"readable PDF"}
+
+
+def test_missing_file_is_an_error_without_traceback(tmp_path):
+    result = preflight(tmp_path / "nowhere.pdf", "screen")
+    assert result.returncode == 1
+    assert "cannot read" in result.stderr and "Traceback" not in result.stderr
