@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .documents import Document
 from .documents.country import country_dossier, find_country
+from .documents.atlas import atlas_edition
+from .documents.region import region_dossier
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
@@ -52,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     country = command("country", _country, "build a country dossier")
     country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
     _document_options(country)
+
+    region = command("region", _region, "build a region dossier: overview, its countries, sources, authors")
+    region.add_argument("region", help="the region's slug (asia-pacific)")
+    _document_options(region)
+
+    atlas = command("atlas", _atlas, "build the atlas edition as a book")
+    atlas.add_argument("--edition", type=int, metavar="YEAR", help="the edition year (default: the data's)")
+    _document_options(atlas)
     return parser
 
 
@@ -74,6 +84,18 @@ def _country(args) -> int:
     country = find_country(atlas, args.country)
     document = country_dossier(atlas, country.slug, _language(args, atlas))
     return _publish(document, args, OUT / f"{country.slug}.pdf")
+
+
+def _region(args) -> int:
+    atlas = load_atlas(args.data)
+    book = region_dossier(atlas, args.region, _language(args, atlas))
+    return _publish(book.document(), args, OUT / f"{args.region}.pdf")
+
+
+def _atlas(args) -> int:
+    atlas = load_atlas(args.data)
+    book = atlas_edition(atlas, _language(args, atlas), args.edition)
+    return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf")
 
 
 def _language(args, atlas: Atlas) -> str:

@@ -242,6 +242,7 @@ class Atlas:
     authors: dict[str, Author]
     regions: dict[str, Region]
     countries: dict[str, Country]  # by slug, in name order
+    methodology: Localized | None = None  # methodology.md: the key questions and the rating scale
 
     def find_country(self, reference: str) -> Country | None:
         """A country by slug ('japan') or ISO code ('JP', 'jp')."""
