@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import archive
 from .documents import Document
 from .documents.country import country_dossier, find_country
 from .documents.atlas import atlas_edition
@@ -17,6 +18,7 @@ from .problems import BuildError, InputError
 from .typeset import PROJECT, Page, typeset
 
 DEFAULT_DATA = PROJECT / "data"
+DEFAULT_ARCHIVE = PROJECT / "archive"
 OUT = Path("out")
 
 
@@ -62,7 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     atlas = command("atlas", _atlas, "build the atlas edition as a book")
     atlas.add_argument("--edition", type=int, metavar="YEAR", help="the edition year (default: the data's)")
     _document_options(atlas)
+
+    seal = command("archive", _archive, "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
+    seal.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the edition year to seal")
+    _archive_option(seal)
+
+    check = command("verify", _verify, "check a sealed edition's checksums and attached data")
+    check.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
     return parser
+
+
+def _archive_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--archive-dir", type=Path, default=DEFAULT_ARCHIVE, metavar="DIR",
+                        help="where sealed editions live (default: archive/)")
 
 
 def _document_options(parser: argparse.ArgumentParser) -> None:
@@ -96,6 +110,37 @@ def _atlas(args) -> int:
     atlas = load_atlas(args.data)
     book = atlas_edition(atlas, _language(args, atlas), args.edition)
     return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf")
+
+
+def _archive(args) -> int:
+    atlas = load_atlas(args.data)
+    year = atlas.edition.edition
+    if args.edition != year:
+        raise BuildError(f"the working data is edition {year}, not {args.edition}; "
+                         f"only the working data's edition can be sealed")
+    target = args.archive_dir / str(year)
+    archive.refuse_if_sealed(target)
+    files = archive.source_files(args.data)
+    book = atlas_edition(atlas, atlas.edition.language)
+    document = book.document()
+    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
+                  embedded=archive.embedded_sources(files, year), pdf_variant="pdf/a-3b")
+    archive.seal(target, year, pdf, files)
+    print(f"sealed edition {year} in {target} ({len(files)} source files attached)")
+    return 0
+
+
+def _verify(args) -> int:
+    count, problems = archive.verify(args.edition_dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{args.edition_dir}: verification failed, {len(problems)} problem"
+              f"{'s' if len(problems) != 1 else ''}.", file=sys.stderr)
+        return 1
+    print(f"{args.edition_dir}: {count} files match their checksums; the data attached to the PDF "
+          "equals the snapshot.")
+    return 0
 
 
 def _language(args, atlas: Atlas) -> str:

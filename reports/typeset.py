@@ -30,6 +30,16 @@ class RefusedReference(FatalURLFetchingError):
     """A document referred to something outside what a build may read."""
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside the PDF, e.g. the source data of an archived edition."""
+
+    name: str                       # as the reader's attachment list shows it: 'countries/japan.yaml'
+    content: bytes
+    description: str
+    relationship: str = "Source"    # PDF/A-3 AFRelationship: the PDF was made from this file
+
+
 @dataclass
 class Page:
     """What the caller hands to the typesetter: the HTML and the resources it may use."""
@@ -64,7 +74,7 @@ def _media_type(url: str) -> str:
     return _MEDIA_TYPES.get(Path(urlsplit(url).path).suffix.lower(), "application/octet-stream")
 
 
-def typeset(page: Page, **pdf_options) -> bytes:
+def typeset(page: Page, embedded: list[EmbeddedFile] = (), **pdf_options) -> bytes:
     """Lay out the page and return the PDF; raise BuildError on a refused reference."""
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
     base_url = TEMPLATES.as_uri() + "/"
@@ -73,7 +83,9 @@ def typeset(page: Page, **pdf_options) -> bytes:
     _quiet_weasyprint()
     try:
         document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=stylesheets, **pdf_options)
+        attachments = [weasyprint.Attachment(string=file.content, name=file.name, description=file.description,
+                                             relationship=file.relationship) for file in embedded]
+        return document.write_pdf(stylesheets=stylesheets, attachments=attachments or None, **pdf_options)
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         message = str(error) if isinstance(error, RefusedReference) else str(cause)
