@@ -9,8 +9,11 @@ from pathlib import Path
 from . import archive
 from .documents import Document
 from .documents.country import country_dossier, find_country
+from .diff import compare
 from .documents.atlas import atlas_edition
+from .documents.diff import diff_document
 from .documents.region import region_dossier
+from .editions import load_edition
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
@@ -71,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = command("verify", _verify, "check a sealed edition's checksums and attached data")
     check.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
+
+    changes = command("diff", _diff, "compare two editions (archived or the working data) in a change report")
+    changes.add_argument("before", metavar="YEAR", help="the earlier edition, e.g. 2022")
+    changes.add_argument("after", metavar="YEAR", help="the later edition, e.g. 2023")
+    _archive_option(changes)
+    _document_options(changes)
     return parser
 
 
@@ -141,6 +150,14 @@ def _verify(args) -> int:
     print(f"{args.edition_dir}: {count} files match their checksums; the data attached to the PDF "
           "equals the snapshot.")
     return 0
+
+
+def _diff(args) -> int:
+    before = load_edition(args.before, args.data, args.archive_dir)
+    after = load_edition(args.after, args.data, args.archive_dir)
+    language = args.lang or after.atlas.edition.language
+    document = diff_document(compare(before.atlas, after.atlas, language), language, before.label, after.label)
+    return _publish(document, args, OUT / f"diff-{args.before}-{args.after}.pdf")
 
 
 def _language(args, atlas: Atlas) -> str:
