@@ -10,6 +10,10 @@ sample: setup
 	$(PYTHON) build.py check
 	$(PYTHON) build.py country japan -o out/japan.pdf
 	$(PYTHON) build.py country IN -o out/india.pdf
+	$(PYTHON) build.py region asia-pacific -o out/asia-pacific.pdf
+	$(PYTHON) build.py atlas -o out/atlas.pdf
+	$(PYTHON) build.py verify archive/2022
+	$(PYTHON) build.py diff 2022 2023 -o out/diff.pdf
 
 test: setup
 	$(PYTHON) -m pytest -q
