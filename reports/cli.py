@@ -156,7 +156,8 @@ def _diff(args) -> int:
     before = load_edition(args.before, args.data, args.archive_dir)
     after = load_edition(args.after, args.data, args.archive_dir)
     language = args.lang or after.atlas.edition.language
-    document = diff_document(compare(before.atlas, after.atlas, language), language, before.label, after.label)
+    document = diff_document(compare(before.atlas, after.atlas, language), language, before.archived,
+                              after.archived)
     return _publish(document, args, OUT / f"diff-{args.before}-{args.after}.pdf")
 
 

@@ -15,7 +15,7 @@ from .problems import BuildError, InputError, Problem, display_path
 class LoadedEdition:
     atlas: Atlas
     data_dir: Path     # where its files are: the working data or the archive's snapshot
-    label: str         # '2022 (archive)' or '2023 (working data)'
+    archived: bool     # a sealed edition, not the working data
 
 
 def sealed_years(archive_dir: Path) -> list[int]:
@@ -33,10 +33,10 @@ def load_edition(reference: str, data_dir: Path, archive_dir: Path) -> LoadedEdi
         if problems:
             raise BuildError(f"{display_path(sealed)} does not verify ({problems[0]}); "
                              f"run `build.py verify {display_path(sealed)}`")
-        return LoadedEdition(load_atlas(sealed / SNAPSHOT), sealed / SNAPSHOT, f"{year} (archive)")
+        return LoadedEdition(load_atlas(sealed / SNAPSHOT), sealed / SNAPSHOT, True)
     working = load_atlas(data_dir)
     if working.edition.edition == year:
-        return LoadedEdition(working, Path(data_dir), f"{year} (working data)")
+        return LoadedEdition(working, Path(data_dir), False)
     years = ", ".join(map(str, sealed_years(archive_dir))) or "none"
     raise InputError([Problem("", 0, 0, "", f"no edition {year}: sealed editions in {display_path(archive_dir)}: "
                               f"{years}; the working data is edition {working.edition.edition}")])

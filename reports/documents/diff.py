@@ -29,12 +29,13 @@ def rating_charts(diff: EditionDiff, language: Language) -> dict[str, Chart]:
     return charts
 
 
-def diff_document(diff: EditionDiff, language_code: str, before_label: str, after_label: str) -> Document:
+def diff_document(diff: EditionDiff, language_code: str, before_archived: bool, after_archived: bool) -> Document:
+    """before/after_archived: whether each side is a sealed edition or the working data."""
     language = Language(language_code)
     charts = rating_charts(diff, language)
     interests = {**diff.before.interests, **diff.after.interests}
     return Document("diff.html", language_code, {
-        "diff": diff, "edition": diff.after.edition, "before_label": before_label, "after_label": after_label,
+        "diff": diff, "edition": diff.after.edition, "archived": (before_archived, after_archived),
         "interests": interests, "charts": charts, "questions": QUESTION_LABELS,
         "sections": {"summary": "Card summary", **{q: QUESTION_LABELS[q] for q in KEY_QUESTIONS}},
     }, list(charts.values()))
