@@ -65,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     _document_options(region)
 
     atlas = command("atlas", _atlas, "build the atlas edition as a book")
-    atlas.add_argument("--edition", type=int, metavar="YEAR", help="the edition year (default: the data's)")
+    atlas.add_argument("--edition", metavar="YEAR",
+                       help="the edition year: the working data's, or a sealed one from the archive")
+    _archive_option(atlas)
     _document_options(atlas)
 
     seal = command("archive", _archive, "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
@@ -116,8 +118,12 @@ def _region(args) -> int:
 
 
 def _atlas(args) -> int:
-    atlas = load_atlas(args.data)
-    book = atlas_edition(atlas, _language(args, atlas), args.edition)
+    if args.edition:
+        edition = load_edition(args.edition, args.data, args.archive_dir)
+        atlas, args.data = edition.atlas, edition.data_dir
+    else:
+        atlas = load_atlas(args.data)
+    book = atlas_edition(atlas, _language(args, atlas))
     return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf")
 
 

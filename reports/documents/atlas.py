@@ -8,10 +8,9 @@ from statistics import mean
 from ..charts import Chart, ranking_chart
 from ..i18n import Language
 from ..model import RATED_QUESTIONS, Atlas, Interest
-from ..problems import InputError, Problem
 from .book import Book, Chapter, contents
 from .country import QUESTION_LABELS, AssessmentView, assessment_view
-from .region import back_matter, region_chapters
+from .region import authors_chapter, region_chapters
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,7 @@ def interest_overview(atlas: Atlas, interest: Interest, language: Language) -> I
     return InterestOverview(interest, ranked, [v for v in views if v.assessment.suspended], chart)
 
 
-def atlas_edition(atlas: Atlas, language_code: str, edition: int | None = None) -> Book:
-    if edition is not None and edition != atlas.edition.edition:
-        raise InputError([Problem("", 0, 0, "", f"the data is edition {atlas.edition.edition}, not {edition}; "
-                                  "build an archived edition from archive/<year> with --data")])
+def atlas_edition(atlas: Atlas, language_code: str) -> Book:
     language = Language(language_code)
     _ = language.gettext
     title = atlas.edition.title.get(language_code)
@@ -66,7 +62,7 @@ def atlas_edition(atlas: Atlas, language_code: str, edition: int | None = None) 
     countries = list(atlas.countries.values())
     by_name = sorted(countries, key=lambda c: c.name.get(language_code))
     body.append(Chapter("index", "index", _("Index of countries"), {"atlas": atlas, "countries": by_name}))
-    body += [c for c in back_matter(atlas, countries, language) if c.kind == "authors"]
+    body.append(authors_chapter(atlas, countries, language))
     front = Chapter("front", "front", title, {
         "edition": atlas.edition, "kind": _("Yearly edition"),
         "heading": title, "subtitle": atlas.edition.subtitle, "imprint": True,

@@ -71,20 +71,26 @@ def region_chapters(atlas: Atlas, region: Region, language: Language, level: int
     return chapters
 
 
-def back_matter(atlas: Atlas, countries: list, language: Language) -> list[Chapter]:
-    """Sources and authors of the given countries' assessments."""
-    _ = language.gettext
-    views = [assessment_view(atlas, country, a, language, with_chart=False) for country in countries for a in country.assessments]
-    authors: dict[str, list[AssessmentView]] = {}
-    for view in views:
+def _views(atlas: Atlas, countries: list, language: Language) -> list[AssessmentView]:
+    return [assessment_view(atlas, country, a, language, with_chart=False)
+            for country in countries for a in country.assessments]
+
+
+def sources_chapter(atlas: Atlas, countries: list, language: Language) -> Chapter:
+    """Every assessment's sources, with the page of the assessment."""
+    views = [v for v in _views(atlas, countries, language) if v.assessment.sources]
+    return Chapter("sources", "sources", language.gettext("Sources"), {"views": views})
+
+
+def authors_chapter(atlas: Atlas, countries: list, language: Language) -> Chapter:
+    """The authors by surname, each with the assessments they wrote."""
+    written: dict[str, list[AssessmentView]] = {}
+    for view in _views(atlas, countries, language):
         if view.author:
-            authors.setdefault(view.author.id, []).append(view)
-    return [
-        Chapter("sources", "sources", _("Sources"), {"views": [v for v in views if v.assessment.sources]}),
-        Chapter("authors", "authors", _("Authors"), {
-            "authors": [(atlas.authors[key], written) for key, written in
-                        sorted(authors.items(), key=lambda item: atlas.authors[item[0]].name.split()[-1])]}),
-    ]
+            written.setdefault(view.author.id, []).append(view)
+    authors = sorted(written, key=lambda key: atlas.authors[key].name.split()[-1])
+    return Chapter("authors", "authors", language.gettext("Authors"), {
+        "authors": [(atlas.authors[key], written[key]) for key in authors]})
 
 
 def region_dossier(atlas: Atlas, reference: str, language_code: str) -> Book:
@@ -92,7 +98,8 @@ def region_dossier(atlas: Atlas, reference: str, language_code: str) -> Book:
     language = Language(language_code)
     _ = language.gettext
     countries = atlas.countries_in(region.slug)
-    body = region_chapters(atlas, region, language) + back_matter(atlas, countries, language)
+    body = [*region_chapters(atlas, region, language), sources_chapter(atlas, countries, language),
+            authors_chapter(atlas, countries, language)]
     name = region.name.get(language_code)
     front = Chapter("front", "front", name, {
         "edition": atlas.edition, "kind": _("Region dossier"), "heading": name,
