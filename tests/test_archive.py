@@ -82,3 +82,10 @@ def test_a_second_archive_of_the_same_edition_is_refused_and_changes_nothing(sea
 def test_the_shipped_2022_edition_verifies():
     result = run_build("verify", "archive/2022", cwd=PROJECT)
     assert result.returncode == 0, result.stderr
+
+
+def test_only_the_working_data_edition_can_be_sealed(tmp_path):
+    result = run_build("archive", "--edition", "1999", "--archive-dir", tmp_path)
+    assert result.returncode == 1
+    assert "not 1999" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
