@@ -38,6 +38,7 @@ def _environment(language_code: str) -> jinja2.Environment:
 
 def _css_string(text: str) -> str:
     """A label for CSS generated content: '"Page {page} of {pages}"' -> counters in place."""
+    text = str(text)  # _() returns Markup, whose replace() would HTML-escape the quotes we add
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
     return (quoted.replace("{page}", '" counter(page) "')
                   .replace("{pages}", '" counter(pages) "'))
