@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from . import archive
-from .documents import Document
-from .documents.country import country_dossier, find_country
 from .diff import compare
+from .documents import Document
 from .documents.atlas import atlas_edition
+from .documents.country import country_dossier, find_country
 from .documents.diff import diff_document
 from .documents.region import region_dossier
 from .editions import load_edition
@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     seal.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the edition year to seal")
     _archive_option(seal)
 
-    check = command("verify", _verify, "check a sealed edition's checksums and attached data")
-    check.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
+    verify = command("verify", _verify, "check a sealed edition's checksums and attached data")
+    verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
 
     changes = command("diff", _diff, "compare two editions (archived or the working data) in a change report")
     changes.add_argument("before", metavar="YEAR", help="the earlier edition, e.g. 2022")
@@ -120,11 +120,11 @@ def _region(args) -> int:
 def _atlas(args) -> int:
     if args.edition:
         edition = load_edition(args.edition, args.data, args.archive_dir)
-        atlas, args.data = edition.atlas, edition.data_dir
+        atlas, data_dir = edition.atlas, edition.data_dir
     else:
-        atlas = load_atlas(args.data)
+        atlas, data_dir = load_atlas(args.data), args.data
     book = atlas_edition(atlas, _language(args, atlas))
-    return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf")
+    return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
 
 
 def _archive(args) -> int:
@@ -136,10 +136,8 @@ def _archive(args) -> int:
     target = args.archive_dir / str(year)
     archive.refuse_if_sealed(target)
     files = archive.source_files(args.data)
-    book = atlas_edition(atlas, atlas.edition.language)
-    document = book.document()
-    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
-                  embedded=archive.embedded_sources(files, year), pdf_variant="pdf/a-3b")
+    pdf = _typeset(atlas_edition(atlas, atlas.edition.language).document(), args.data,
+                   embedded=archive.embedded_sources(files, year), pdf_variant="pdf/a-3b", pdf_tags=True)
     archive.seal(target, year, pdf, files)
     print(f"sealed edition {year} in {target} ({len(files)} source files attached)")
     return 0
@@ -171,9 +169,12 @@ def _language(args, atlas: Atlas) -> str:
     return args.lang or atlas.edition.language
 
 
-def _publish(document: Document, args, default_output: Path) -> int:
-    pdf = typeset(Page(document.html(), Path(args.data).resolve(), document.resources),
-                  pdf_tags=True, pdf_identifier=b"partner-atlas")
+def _typeset(document: Document, data_dir: Path, **options) -> bytes:
+    return typeset(Page(document.html(), Path(data_dir).resolve(), document.resources), **options)
+
+
+def _publish(document: Document, args, default_output: Path, data_dir: Path | None = None) -> int:
+    pdf = _typeset(document, data_dir or args.data, pdf_tags=True, pdf_identifier=b"partner-atlas")
     path = write_atomic(args.output or default_output, pdf)
     print(f"wrote {path}")
     return 0
