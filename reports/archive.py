@@ -96,7 +96,8 @@ def verify(edition_dir: Path) -> tuple[int, list[str]]:
         elif _sha256(path.read_bytes()) != checksum:
             problems.append(f"{shown}/{name}: checksum differs from {MANIFEST}")
     present = {p.relative_to(edition_dir).as_posix() for p in edition_dir.rglob("*") if p.is_file()}
-    problems += [f"{shown}/{name}: not listed in {MANIFEST}" for name in sorted(present - set(expected) - {MANIFEST})]
+    unlisted = sorted(present - set(expected) - {MANIFEST})
+    problems += [f"{shown}/{name}: not listed in {MANIFEST}" for name in unlisted]
     pdfs = [name for name in expected if "/" not in name and name.endswith(".pdf")]
     for name in pdfs:
         if (edition_dir / name).is_file():

@@ -70,12 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     _archive_option(atlas)
     _document_options(atlas)
 
-    seal = command("archive", _archive, "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
+    seal = command("archive", _archive,
+                   "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
     seal.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the edition year to seal")
     _archive_option(seal)
 
     verify = command("verify", _verify, "check a sealed edition's checksums and attached data")
-    verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
+    verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR",
+                        help="a sealed edition, e.g. archive/2022")
 
     changes = command("diff", _diff, "compare two editions (archived or the working data) in a change report")
     changes.add_argument("before", metavar="YEAR", help="the earlier edition, e.g. 2022")
@@ -136,8 +138,8 @@ def _archive(args) -> int:
     target = args.archive_dir / str(year)
     archive.refuse_if_sealed(target)
     files = archive.source_files(args.data)
-    pdf = _typeset(atlas_edition(atlas, atlas.edition.language).document(), args.data,
-                   embedded=archive.embedded_sources(files, year), pdf_variant="pdf/a-3b", pdf_tags=True)
+    pdf = _typeset(atlas_edition(atlas, atlas.edition.language).document(), args.data, pdf_tags=True,
+                   pdf_variant="pdf/a-3b", embedded=archive.embedded_sources(files, year))
     archive.seal(target, year, pdf, files)
     print(f"sealed edition {year} in {target} ({len(files)} source files attached)")
     return 0

@@ -54,20 +54,20 @@ def region_population_chart(atlas: Atlas, region: Region, language: Language) ->
                             [c.population.approximate for c in countries], figures, alt)
 
 
-def region_chapters(atlas: Atlas, region: Region, language: Language, level: int = 1) -> list[Chapter]:
-    """The overview of a region, then its countries, one chapter each."""
+def region_chapters(atlas: Atlas, region: Region, language: Language) -> list[Chapter]:
+    """The overview of a region (outline level 1), then its countries (level 2), one chapter each."""
     cards = region_cards(atlas, region, language)
     charts = {"heatmap": ratings_heatmap(atlas, cards, language),
               "population": region_population_chart(atlas, region, language)}
     overview = Chapter("region", f"region-{region.slug}", region.name.get(language.code), {
-        "edition": atlas.edition, "region": region, "cards": cards, "charts": charts,
-        "level": level}, [c for c in charts.values() if c], level)
+        "edition": atlas.edition, "region": region, "cards": cards, "charts": charts},
+        [c for c in charts.values() if c])
     chapters = [overview]
     for country in atlas.countries_in(region.slug):
         dossier = country_chapter(atlas, country, language)
         chapters.append(Chapter("country", dossier.anchor, country.name.get(language.code), {
-            "edition": atlas.edition, "dossier": dossier, "questions": QUESTION_LABELS, "level": level + 1},
-            [v.chart for v in dossier.assessments if v.chart], level + 1))
+            "edition": atlas.edition, "dossier": dossier, "questions": QUESTION_LABELS},
+            [v.chart for v in dossier.assessments if v.chart], level=2))
     return chapters
 
 
