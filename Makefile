@@ -13,6 +13,10 @@ sample: setup
 	$(PYTHON) build.py pack data/packs/tokyo-delegation-2023.yaml -o out/pack.pdf
 	$(PYTHON) build.py handout data/events/security-dialogue-2023.yaml -o out/handout.pdf
 	$(PYTHON) build.py handout data/events/security-dialogue-2023.yaml --booklet -o out/booklet.pdf
+	$(PYTHON) build.py region asia-pacific -o out/asia-pacific.pdf
+	$(PYTHON) build.py atlas -o out/atlas.pdf
+	$(PYTHON) build.py verify archive/2022
+	$(PYTHON) build.py diff 2022 2023 -o out/diff.pdf
 
 test: setup
 	$(PYTHON) -m pytest -q

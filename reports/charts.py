@@ -116,3 +116,102 @@ def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list
             axes.spines[side].set_visible(False)
     figure.tight_layout(pad=0.2, w_pad=1.0, h_pad=1.0)
     return Chart(_svg(figure), alt)
+
+
+def _shade(value: float, low: float, high: float) -> str:
+    """A grey-blue from pale (low) to full ink (high): order survives greyscale printing."""
+    share = 0 if high == low else (value - low) / (high - low)
+    pale, ink = (0xe6, 0xeb, 0xf1), (0x1f, 0x3a, 0x5f)
+    return "#" + "".join(f"{round(p + (i - p) * share):02x}" for p, i in zip(pale, ink))
+
+
+def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_min: int, scale_max: int,
+            alt: str) -> Chart:
+    """Rows x columns of ratings: shaded cells with the value printed in each (readable without colour)."""
+    _setup()
+    figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(rows) + 0.7))
+    for y, row in enumerate(values):
+        for x, value in enumerate(row):
+            axes.add_patch(plt.Rectangle((x, y), 0.96, 0.9, color=_shade(value, scale_min, scale_max)))
+            dark = value - scale_min > (scale_max - scale_min) / 2
+            axes.text(x + 0.48, y + 0.45, str(value), ha="center", va="center", fontsize=8, fontweight="bold",
+                      color="white" if dark else "#222222")
+    axes.set_xlim(0, len(columns))
+    axes.set_ylim(len(rows), 0)
+    axes.set_xticks([x + 0.48 for x in range(len(columns))], columns)
+    axes.xaxis.tick_top()
+    axes.set_yticks([y + 0.45 for y in range(len(rows))], rows)
+    axes.tick_params(length=0)
+    for side in axes.spines.values():
+        side.set_visible(False)
+    figure.tight_layout(pad=0.2)
+    return Chart(_svg(figure), alt)
+
+
+def population_chart(labels: list[str], values: list[int], approximate: list[bool], value_labels: list[str],
+                     alt: str) -> Chart:
+    """Population bars; a rounded figure is drawn hatched and open, so it never passes for an exact one."""
+    _setup()
+    figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(labels) + 0.5))
+    positions = list(range(len(labels)))[::-1]
+    top = max(values)
+    for y, value, rough, text in zip(positions, values, approximate, value_labels):
+        if rough:
+            axes.barh(y, value, height=0.6, facecolor="white", edgecolor=INK, hatch="////", linewidth=0.8)
+        else:
+            axes.barh(y, value, height=0.6, color=INK)
+        axes.text(value + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color="#222222")
+    axes.set_yticks(positions, labels)
+    axes.set_xlim(0, top * 1.3)
+    axes.set_xticks([])
+    axes.tick_params(axis="y", length=0)
+    for side in ("top", "right", "bottom"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout(pad=0.2)
+    return Chart(_svg(figure), alt)
+
+
+def ranking_chart(labels: list[str], values: list[float], value_labels: list[str], scale_min: int,
+                  scale_max: int, alt: str) -> Chart:
+    """Partners of one interest by mean rating, strongest first."""
+    _setup()
+    figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.45))
+    positions = list(range(len(labels)))[::-1]
+    axes.barh(positions, values, color=[_shade(v, scale_min - 1, scale_max) for v in values], height=0.6)
+    for y, value, text in zip(positions, values, value_labels):
+        axes.text(value + 0.06, y, text, va="center", ha="left", fontsize=7.5, fontweight="bold", color="#222222")
+    axes.set_yticks(positions, labels)
+    axes.set_xlim(0, scale_max + 0.6)
+    axes.set_xticks(range(scale_min, scale_max + 1))
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color=GRID, linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout(pad=0.2)
+    return Chart(_svg(figure), alt)
+
+
+def dumbbell_chart(labels: list[str], before: list[int], after: list[int], before_name: str, after_name: str,
+                   scale_min: int, scale_max: int, alt: str) -> Chart:
+    """Rating changes: an open circle for the earlier value, a filled one for the later, joined by a line."""
+    _setup()
+    figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.75))
+    positions = list(range(len(labels)))[::-1]
+    for y, old, new in zip(positions, before, after):
+        axes.plot([old, new], [y, y], color=MUTED, linewidth=1.2, zorder=1)
+    axes.scatter(before, positions, s=36, facecolor="white", edgecolor=INK, linewidth=1.2, zorder=2,
+                 label=before_name)
+    axes.scatter(after, positions, s=36, color=INK, zorder=3, label=after_name)
+    axes.set_yticks(positions, labels)
+    axes.set_xlim(scale_min - 0.4, scale_max + 0.4)
+    axes.set_ylim(-0.7, len(labels) - 0.3)
+    axes.set_xticks(range(scale_min, scale_max + 1))
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color=GRID, linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=7.5)
+    figure.tight_layout(pad=0.2)
+    return Chart(_svg(figure), alt)

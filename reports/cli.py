@@ -6,23 +6,30 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import archive
 from .coverage import coverage_report
+from .diff import compare
 from .documents import Document
+from .documents.atlas import atlas_edition
 from .documents.country import country_dossier, find_country
+from .documents.diff import diff_document
 from .documents.handout import symposium_handout
 from .documents.pack import briefing_pack
+from .documents.region import region_dossier
+from .editions import load_edition
 from .imposition import impose_booklet
-from .loader import load_atlas
 from .glyphs import check_glyphs
+from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
 from .preflight import preflight, print_report
 from .problems import BuildError, InputError, Problem, display_path
-from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
+from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
 from .specs import load_event, load_pack
-from .typeset import PROJECT, Page, typeset
+from .typeset import PROJECT, EmbeddedFile, Page, typeset
 
 DEFAULT_DATA = PROJECT / "data"
+DEFAULT_ARCHIVE = PROJECT / "archive"
 OUT = Path("out")
 
 
@@ -79,6 +86,31 @@ def _parser() -> argparse.ArgumentParser:
     check_pdf.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
     _profile_option(check_pdf)
     check_pdf.set_defaults(command=_preflight)
+
+    region = command("region", _region, "build a region dossier: overview, its countries, sources, authors")
+    region.add_argument("region", help="the region's slug (asia-pacific)")
+    _document_options(region)
+
+    atlas = command("atlas", _atlas, "build the atlas edition as a book")
+    atlas.add_argument("--edition", metavar="YEAR",
+                       help="the edition year: the working data's, or a sealed one from the archive")
+    _archive_option(atlas)
+    _document_options(atlas)
+
+    seal = command("archive", _archive,
+                   "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
+    seal.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the edition year to seal")
+    _archive_option(seal)
+
+    verify = command("verify", _verify, "check a sealed edition's checksums and attached data")
+    verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR",
+                        help="a sealed edition, e.g. archive/2022")
+
+    changes = command("diff", _diff, "compare two editions (archived or the working data) in a change report")
+    changes.add_argument("before", metavar="YEAR", help="the earlier edition, e.g. 2022")
+    changes.add_argument("after", metavar="YEAR", help="the later edition, e.g. 2023")
+    _archive_option(changes)
+    _document_options(changes)
     return parser
 
 
@@ -86,6 +118,11 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
                         help="; ".join(f"{p.name}: {p.standard} for {p.purpose}" for p in PROFILES.values())
                              + f" (default: {DEFAULT_PROFILE})")
+
+
+def _archive_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--archive-dir", type=Path, default=DEFAULT_ARCHIVE, metavar="DIR",
+                        help="where sealed editions live (default: archive/)")
 
 
 def _document_options(parser: argparse.ArgumentParser) -> None:
@@ -150,17 +187,73 @@ def _spec_file(path: Path) -> Path:
     return path
 
 
+def _region(args) -> int:
+    atlas = load_atlas(args.data)
+    book = region_dossier(atlas, args.region, _language(args, atlas))
+    return _publish(book.document(), args, OUT / f"{args.region}.pdf")
+
+
+def _atlas(args) -> int:
+    if args.edition:
+        edition = load_edition(args.edition, args.data, args.archive_dir)
+        atlas, data_dir = edition.atlas, edition.data_dir
+    else:
+        atlas, data_dir = load_atlas(args.data), args.data
+    book = atlas_edition(atlas, _language(args, atlas))
+    return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
+
+
+def _archive(args) -> int:
+    atlas = load_atlas(args.data)
+    year = atlas.edition.edition
+    if args.edition != year:
+        raise BuildError(f"the working data is edition {year}, not {args.edition}; "
+                         f"only the working data's edition can be sealed")
+    target = args.archive_dir / str(year)
+    archive.refuse_if_sealed(target)
+    files = archive.source_files(args.data)
+    # The sealed edition is always the archive profile (PDF/A-3), carrying its own source data.
+    pdf = _typeset(atlas_edition(atlas, atlas.edition.language).document(), args, profile_named("archive"),
+                   embedded=archive.embedded_sources(files, year))
+    archive.seal(target, year, pdf, files)
+    print(f"sealed edition {year} in {target} ({len(files)} source files attached)")
+    return 0
+
+
+def _verify(args) -> int:
+    count, problems = archive.verify(args.edition_dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{args.edition_dir}: verification failed, {len(problems)} problem"
+              f"{'s' if len(problems) != 1 else ''}.", file=sys.stderr)
+        return 1
+    print(f"{args.edition_dir}: {count} files match their checksums; the data attached to the PDF "
+          "equals the snapshot.")
+    return 0
+
+
+def _diff(args) -> int:
+    before = load_edition(args.before, args.data, args.archive_dir)
+    after = load_edition(args.after, args.data, args.archive_dir)
+    language = args.lang or after.atlas.edition.language
+    document = diff_document(compare(before.atlas, after.atlas, language), language, before.archived,
+                              after.archived)
+    return _publish(document, args, OUT / f"diff-{args.before}-{args.after}.pdf")
+
+
 def _language(args, atlas: Atlas) -> str:
     return args.lang or atlas.edition.language
 
 
-def _typeset(document: Document, args) -> bytes:
+def _typeset(document: Document, args, profile: Profile | None = None, data_dir: Path | None = None,
+             embedded: list[EmbeddedFile] = ()) -> bytes:
     """Typeset a document for the requested profile; a PDF that fails preflight is an error."""
-    profile = profile_named(args.profile)
-    data_dir = Path(args.data).resolve()
+    profile = profile or profile_named(args.profile)
+    data_dir = Path(data_dir or args.data).resolve()
     html = document.html()
     check_glyphs(html, data_dir, document.resources)
-    pdf = typeset(Page(html, data_dir, document.resources, document.stylesheets), profile)
+    pdf = typeset(Page(html, data_dir, document.resources, document.stylesheets), profile, embedded)
     failed = [check for check in preflight(pdf, profile) if not check.passed]
     if failed:
         details = "; ".join(f"{check.name}: {check.detail}" for check in failed)
@@ -169,8 +262,8 @@ def _typeset(document: Document, args) -> bytes:
     return pdf
 
 
-def _publish(document: Document, args, default_output: Path) -> int:
-    path = write_atomic(args.output or default_output, _typeset(document, args))
+def _publish(document: Document, args, default_output: Path, data_dir: Path | None = None) -> int:
+    path = write_atomic(args.output or default_output, _typeset(document, args, data_dir=data_dir))
     print(f"wrote {path}")
     return 0
 

@@ -33,6 +33,7 @@ def _environment(language_code: str) -> jinja2.Environment:
         "number": language.number,
         "date": language.date,
         "population": language.population,
+        "score": language.score,
         "css_string": _css_string,
     })
     return environment

@@ -82,6 +82,10 @@ class Language:
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.code)
 
+    def score(self, value: float) -> str:
+        """A mean rating with one decimal: '4.3' (English), '4,3' (German)."""
+        return format_decimal(value, format="0.0", locale=self.code)
+
     def date(self, value: dt.date) -> str:
         return format_date(value, "d MMMM y" if self.code == "en" else "long", locale=self.code)
 

@@ -5,6 +5,7 @@ Layout of a data folder (see README.md, "Adding a country"):
     atlas.yaml                      the edition: title, year, publisher, rating scale
     interests.yaml                  the five interests
     authors.yaml                    authors by id
+    methodology.md                  the methodology chapter of the atlas (methodology.de.md in German)
     regions/<slug>.yaml, <slug>.md  a region and its introduction (<slug>.de.md in German)
     countries/<slug>.yaml           a country: facts and its assessments
     countries/<slug>/<interest>.md  the answers to the five key questions (<interest>.de.md)
@@ -187,10 +188,11 @@ def load_atlas(root: Path) -> Atlas:
 
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
+    methodology = _localized_text(files, root / "methodology")
     if files.problems:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
-    return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts))
+    return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
 
 
 def _check_references(files: _Collector, country: Country, source: SourceMap,

@@ -310,6 +310,7 @@ class Atlas:
     regions: dict[str, Region]
     countries: dict[str, Country]  # by slug, in name order
     texts: tuple[TextSource, ...] = ()  # every text that can exist per language, for coverage
+    methodology: Localized | None = None  # methodology.md: the key questions and the rating scale
 
     def find_country(self, reference: str) -> Country | None:
         """A country by slug ('japan') or ISO code ('JP', 'jp')."""

@@ -36,6 +36,16 @@ class RefusedReference(FatalURLFetchingError):
     """A document referred to something outside what a build may read."""
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside the PDF, e.g. the source data of an archived edition."""
+
+    name: str                       # as the reader's attachment list shows it: 'countries/japan.yaml'
+    content: bytes
+    description: str
+    relationship: str = "Source"    # PDF/A-3 AFRelationship: the PDF was made from this file
+
+
 @dataclass
 class Page:
     """What the caller hands to the typesetter: the HTML and the resources it may use."""
@@ -70,10 +80,11 @@ def _media_type(url: str) -> str:
     return _MEDIA_TYPES.get(Path(urlsplit(url).path).suffix.lower(), "application/octet-stream")
 
 
-def typeset(page: Page, profile: Profile) -> bytes:
+def typeset(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()) -> bytes:
     """Lay out the page as the profile asks and return the PDF; raise BuildError on a refused reference.
 
-    The same page and profile always give the same bytes: dates come from the
+    `embedded` files are carried inside the PDF (an archived edition's source data).
+    The same page, profile and files always give the same bytes: dates come from the
     document's metadata, identifiers from its content.
     """
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
@@ -81,7 +92,7 @@ def typeset(page: Page, profile: Profile) -> bytes:
     color_profiles: dict = {}  # filled by @color-profile rules (print.css), used for the output intent
     stylesheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher, color_profiles=color_profiles)
                    for name in [*page.stylesheets, *profile.stylesheets]]
-    fingerprint = _fingerprint(page, profile)
+    fingerprint = _fingerprint(page, profile, embedded)
     _quiet_weasyprint()
     try:
         options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
@@ -91,17 +102,22 @@ def typeset(page: Page, profile: Profile) -> bytes:
             # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
             raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
                              "a build takes its dates from the data, never from the clock")
-        return document.write_pdf(finisher=_finisher(profile, fingerprint), **options)
+        attachments = [weasyprint.Attachment(string=file.content, name=file.name, description=file.description,
+                                             relationship=file.relationship) for file in embedded]
+        return document.write_pdf(finisher=_finisher(profile, fingerprint), attachments=attachments or None,
+                                  **options)
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         message = str(error) if isinstance(error, RefusedReference) else str(cause)
         raise BuildError(message) from None
 
 
-def _fingerprint(page: Page, profile: Profile) -> bytes:
+def _fingerprint(page: Page, profile: Profile, embedded: list[EmbeddedFile]) -> bytes:
     digest = hashlib.sha256(profile.name.encode() + b"\0" + page.html.encode())
     for name in sorted(page.resources):
         digest.update(name.encode() + b"\0" + page.resources[name])
+    for file in embedded:
+        digest.update(file.name.encode() + b"\0" + file.content)
     return digest.digest()
 
 

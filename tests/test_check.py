@@ -27,13 +27,14 @@ BAD_INPUTS = {
                       "data/countries/japan.yaml:1:1: capital: required field is missing"),
     "unknown region": ((JAPAN, "region: asia-pacific", "region: asia-pacifc"),
                        "data/countries/japan.yaml:4:1: region: unknown region 'asia-pacifc'; "
-                       "expected one of: asia-pacific"),
+                       "expected one of: asia-pacific, latin-america"),
     "unknown interest": ((JAPAN, "  - interest: prosperity", "  - interest: prosperty"),
                          "data/countries/japan.yaml:24:5: assessments[1].interest: unknown interest 'prosperty'; "
                          "expected one of: migration, prosperity, resources-climate, rules-based-order, security"),
     "unknown author": ((JAPAN, "author: rabea-brauer", "author: rabea-bauer"),
                        "data/countries/japan.yaml:15:5: assessments[0].author: unknown author 'rabea-bauer'; "
-                       "expected one of: lena-voskuhl, miriam-ostendorf, rabea-brauer, tobias-kranich"),
+                       "expected one of: carla-weissenborn, lena-voskuhl, miriam-ostendorf, rabea-brauer, "
+                       "tobias-kranich"),
     "duplicate key": ((JAPAN, "region: asia-pacific", "region: asia-pacific\nregion: asia-pacific"),
                       "data/countries/japan.yaml:5:1: region: duplicate key 'region' (first given on line 4)"),
     "rating off the scale": ((JAPAN, "relevance: 5, willingness: 4, status_quo: 3",
@@ -134,7 +135,7 @@ def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path):
 
 def test_clean_sample_data_passes(capsys):
     assert main(["check"]) == 0
-    assert "9 countries, 10 assessments, 1 regions, 2 pack and event files: no problems found." \
+    assert "12 countries, 13 assessments, 2 regions, 2 pack and event files: no problems found." \
         in capsys.readouterr().out
 
 

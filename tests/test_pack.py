@@ -130,7 +130,7 @@ def test_an_unknown_country_is_an_error_at_its_line(tmp_path):
     result = run_build("pack", spec, "-o", output)
     assert result.returncode == 2
     assert f"pack.yaml:{line}:5: countries[1].country: unknown country 'atlantis'; expected one of: " \
-           "afghanistan, china," in result.stderr
+           "afghanistan, brazil," in result.stderr
     assert "Traceback" not in result.stderr
     assert not output.exists()
 

@@ -64,10 +64,12 @@ def rating_alt(view_country: Country, interest: Interest, assessment: Assessment
         ratings=", ".join(parts))
 
 
-def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, language: Language) -> AssessmentView:
+def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, language: Language,
+                    with_chart: bool = True) -> AssessmentView:
+    """with_chart=False for cards and lists, which never show the chart (drawing it is slow)."""
     interest = atlas.interests[assessment.interest]
     chart = None
-    if assessment.ratings is not None:
+    if assessment.ratings is not None and with_chart:
         scale = atlas.edition.rating_scale
         chart = rating_chart([language.gettext(QUESTION_LABELS[q]) for q in RATED_QUESTIONS],
                              [assessment.ratings.of(q) for q in RATED_QUESTIONS], scale.min, scale.max,
@@ -82,7 +84,7 @@ def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, lang
 
 def country_chapter(atlas: Atlas, country: Country, language: Language) -> CountryChapter:
     views = [assessment_view(atlas, country, a, language) for a in country.assessments]
-    neighbours = [assessment_view(atlas, other, a, language)
+    neighbours = [assessment_view(atlas, other, a, language, with_chart=False)
                   for other in atlas.countries_in(country.region) if other.slug != country.slug
                   for a in other.assessments]
     region = atlas.regions[country.region]

@@ -1,0 +1,125 @@
+"""What changed between two editions: a plain change model, independent of any document.
+
+Assessments are matched by (country slug, interest); texts are compared
+section by section (the card summary and the five key questions), word by word.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .model import KEY_QUESTIONS, RATED_QUESTIONS, Assessment, Atlas, Country
+
+Key = tuple[str, str]  # (country slug, interest id)
+
+
+@dataclass(frozen=True)
+class AssessmentChange:
+    country: Country
+    interest: str
+    kind: str  # "added", "removed", "suspended", "resumed"
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    country: Country
+    interest: str
+    question: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class FactChange:
+    country: Country
+    fact: str     # "population" or "capital"
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class WordRun:
+    kind: str     # "same", "added", "removed", "gap" (unchanged words left out)
+    text: str
+
+
+@dataclass(frozen=True)
+class TextChange:
+    country: Country
+    interest: str
+    section: str  # "summary" or a key question
+    runs: list[WordRun]
+
+
+@dataclass(frozen=True)
+class EditionDiff:
+    before: Atlas
+    after: Atlas
+    assessments: list[AssessmentChange]
+    ratings: list[RatingChange]
+    facts: list[FactChange]
+    texts: list[TextChange]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.assessments or self.ratings or self.facts or self.texts)
+
+
+def _assessments(atlas: Atlas) -> dict[Key, tuple[Country, Assessment]]:
+    return {(c.slug, a.interest): (c, a) for c in atlas.countries.values() for a in c.assessments}
+
+
+def compare(before: Atlas, after: Atlas, language: str = "en") -> EditionDiff:
+    old, new = _assessments(before), _assessments(after)
+    changes, ratings, texts = [], [], []
+    for key in sorted(old.keys() - new.keys()):
+        changes.append(AssessmentChange(old[key][0], key[1], "removed"))
+    for key in sorted(new.keys() - old.keys()):
+        changes.append(AssessmentChange(new[key][0], key[1], "added"))
+    for key in sorted(old.keys() & new.keys(), key=lambda k: (new[k][0].name.get(language), k[1])):
+        (_, a), (country, b) = old[key], new[key]
+        if a.suspended != b.suspended:
+            changes.append(AssessmentChange(country, key[1], "suspended" if b.suspended else "resumed"))
+        if a.ratings and b.ratings:
+            ratings += [RatingChange(country, key[1], q, a.ratings.of(q), b.ratings.of(q))
+                        for q in RATED_QUESTIONS if a.ratings.of(q) != b.ratings.of(q)]
+        sections = [("summary", a.summary.get(language), b.summary.get(language))]
+        old_answers, new_answers = a.answers.get(language, {}), b.answers.get(language, {})
+        sections += [(q, old_answers.get(q, ""), new_answers.get(q, "")) for q in KEY_QUESTIONS]
+        texts += [TextChange(country, key[1], section, word_diff(x, y)) for section, x, y in sections if x != y]
+    facts = []
+    for slug in sorted(before.countries.keys() & after.countries.keys(),
+                       key=lambda s: after.countries[s].name.get(language)):
+        a, b = before.countries[slug], after.countries[slug]
+        if (a.population.value, a.population.approximate) != (b.population.value, b.population.approximate):
+            facts.append(FactChange(b, "population", a.population, b.population))
+        if a.capital.get(language) != b.capital.get(language):
+            facts.append(FactChange(b, "capital", a.capital.get(language), b.capital.get(language)))
+    return EditionDiff(before, after, changes, ratings, facts, texts)
+
+
+_WORDS = re.compile(r"\S+\s*")
+
+
+def word_diff(before: str, after: str, context: int = 8) -> list[WordRun]:
+    """Word-level changes; long unchanged stretches shrink to `context` words on each side of a change."""
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    runs: list[WordRun] = []
+    opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            words = old[i1:i2]
+            head = words[:context] if index > 0 else []
+            tail = words[-context:] if index < len(opcodes) - 1 else []
+            if len(words) > len(head) + len(tail):
+                runs += [WordRun("same", "".join(head)), WordRun("gap", "…"), WordRun("same", "".join(tail))]
+            else:
+                runs.append(WordRun("same", "".join(words)))
+            continue
+        if i2 > i1:
+            runs.append(WordRun("removed", "".join(old[i1:i2])))
+        if j2 > j1:
+            runs.append(WordRun("added", "".join(new[j1:j2])))
+    return [run for run in runs if run.text]

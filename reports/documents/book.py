@@ -1,0 +1,74 @@
+"""Books: a region dossier or the atlas as an ordered list of chapters.
+
+Each chapter is rendered from its own template and context, so a later stage
+can typeset chapters apart (and in parallel) and join them. Today the book is
+typeset as one HTML document: the chapters' HTML, concatenated in order.
+Cross-references between chapters are plain '#anchor' links that resolve in
+the joined document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from ..charts import Chart
+from ..html import render_html
+from . import Document
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter: starts on a right-hand page, rendered from templates/chapters/<kind>.html."""
+
+    kind: str                 # e.g. "front", "region", "country", "index"
+    anchor: str               # the id of its heading; targets of contents, index and cards
+    title: str                # as listed in the table of contents
+    context: dict
+    charts: list[Chart] = field(default_factory=list)
+    level: int = 1            # depth in the table of contents
+    listed: bool = True       # whether the table of contents names it
+
+    @property
+    def template(self) -> str:
+        return f"chapters/{self.kind}.html"
+
+    def html(self, language: str) -> Markup:
+        return Markup(render_html(self.template, language, chapter=self, **self.context))
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Book:
+    """The chapters of one PDF, and what its metadata says about it."""
+
+    language: str
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    created: str
+    chapters: list[Chapter]
+
+    @property
+    def charts(self) -> list[Chart]:
+        unique = {chart.name: chart for chapter in self.chapters for chart in chapter.charts}
+        return list(unique.values())
+
+    def document(self) -> Document:
+        """The whole book as one HTML document (chapters concatenated)."""
+        return Document("book.html", self.language,
+                        {"book": self, "parts": [chapter.html(self.language) for chapter in self.chapters]},
+                        self.charts)
+
+
+def contents(chapters: list[Chapter]) -> list[ContentsEntry]:
+    """The table of contents of the given chapters, in book order."""
+    return [ContentsEntry(c.anchor, c.title, c.level) for c in chapters if c.listed]

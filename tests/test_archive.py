@@ -1,0 +1,91 @@
+"""Issue 3: sealing an edition as PDF/A-3 with its source data, and verifying it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pikepdf
+import pytest
+import yaml
+
+from conftest import DATA, PROJECT, run_build
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory):
+    """The working data's edition, sealed into a temporary archive folder (never the repo's archive/)."""
+    archive_dir = tmp_path_factory.mktemp("archive")
+    year = yaml.safe_load((DATA / "atlas.yaml").read_text())["edition"]
+    result = run_build("archive", "--edition", year, "--archive-dir", archive_dir)
+    assert result.returncode == 0, result.stderr
+    return archive_dir / str(year), year
+
+
+def _data_files():
+    return {p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.suffix in (".yaml", ".md")}
+
+
+def test_archived_pdf_declares_pdfa3_and_carries_the_source_data(sealed):
+    edition, year = sealed
+    with pikepdf.open(edition / f"atlas-{year}.pdf") as pdf:
+        metadata = pdf.open_metadata()
+        assert metadata.get("pdfaid:part") == "3"
+        assert set(pdf.attachments) == _data_files()
+        japan = pdf.attachments["countries/japan.yaml"]
+        assert japan.get_file().read_bytes() == (DATA / "countries/japan.yaml").read_bytes()
+        assert japan.obj.AFRelationship == "/Source"
+
+
+def test_verify_passes_on_a_fresh_archive(sealed):
+    edition, _ = sealed
+    result = run_build("verify", edition)
+    assert result.returncode == 0, result.stderr
+    assert "match their checksums" in result.stdout
+
+
+@pytest.mark.parametrize("victim", ["data/countries/japan.yaml", "PDF"])
+def test_verify_names_a_file_changed_by_one_byte(sealed, tmp_path, victim):
+    edition, year = sealed
+    copy = tmp_path / str(year)
+    shutil.copytree(edition, copy)
+    name = f"atlas-{year}.pdf" if victim == "PDF" else victim
+    content = bytearray((copy / name).read_bytes())
+    content[len(content) // 2] ^= 0x01
+    (copy / name).write_bytes(bytes(content))
+    result = run_build("verify", copy)
+    assert result.returncode == 1
+    assert f"{copy.as_posix()}/{name}: checksum differs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verify_names_a_missing_file(sealed, tmp_path):
+    edition, year = sealed
+    copy = tmp_path / str(year)
+    shutil.copytree(edition, copy)
+    (copy / "data/atlas.yaml").unlink()
+    result = run_build("verify", copy)
+    assert result.returncode == 1
+    assert f"{copy.as_posix()}/data/atlas.yaml: missing" in result.stderr
+
+
+def test_a_second_archive_of_the_same_edition_is_refused_and_changes_nothing(sealed):
+    edition, year = sealed
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in edition.rglob("*") if p.is_file()}
+    result = run_build("archive", "--edition", year, "--archive-dir", edition.parent)
+    assert result.returncode == 1
+    assert f"edition {year} is already sealed" in result.stderr
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in edition.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in edition.parent.iterdir()) == [str(year)]
+
+
+def test_the_shipped_2022_edition_verifies():
+    result = run_build("verify", "archive/2022", cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+
+
+def test_only_the_working_data_edition_can_be_sealed(tmp_path):
+    result = run_build("archive", "--edition", "1999", "--archive-dir", tmp_path)
+    assert result.returncode == 1
+    assert "not 1999" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

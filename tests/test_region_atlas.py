@@ -1,0 +1,143 @@
+"""Issue 3: the region dossier and the atlas edition as navigable books."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+import yaml
+
+from conftest import DATA, pdf_pages_text, run_build
+
+
+def _build(tmp_path_factory, *args):
+    path = tmp_path_factory.mktemp("book") / "book.pdf"
+    result = run_build(*args, "-o", path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def region_pdf(tmp_path_factory):
+    return _build(tmp_path_factory, "region", "asia-pacific")
+
+
+@pytest.fixture(scope="module")
+def atlas_pdf(tmp_path_factory):
+    return _build(tmp_path_factory, "atlas")
+
+
+def outline(path):
+    """(depth, title, 1-based page) of every outline entry, in order."""
+    reader = pypdf.PdfReader(path)
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def contents_entries(pages):
+    """(title, page) pairs printed on the table of contents page."""
+    page = next(text for text in pages if text.lstrip().startswith("CONTENTS"))
+    return [(m.group(1).strip(), int(m.group(2)))
+            for m in re.finditer(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$", page, re.MULTILINE)]
+
+
+def country_names(region=None):
+    names = {}
+    for path in sorted((DATA / "countries").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        if region is None or data["region"] == region:
+            names[path.stem] = data["name"]["en"]
+    return names
+
+
+def test_contents_page_numbers_are_the_pages_where_chapters_start(region_pdf):
+    pages = pdf_pages_text(region_pdf)
+    entries = contents_entries(pages)
+    starts = {title: page for depth, title, page in outline(region_pdf) if depth <= 1}
+    names = country_names("asia-pacific")
+    assert {title for title, _ in entries} >= set(names.values()) | {"Asia and the Pacific", "Sources", "Authors"}
+    for title, page in entries:
+        assert starts[title] == page, title
+        assert title.upper() in pages[page - 1] or title in pages[page - 1]
+
+
+def test_outline_nests_region_country_assessment_question(region_pdf):
+    entries = [(depth, title) for depth, title, _ in outline(region_pdf)]
+    assert entries[entries.index((0, "Contents")) + 1] == (0, "Asia and the Pacific")
+    japan = entries.index((1, "Japan"))
+    assert entries[japan + 1][0] == 2 and entries[japan + 1][1].startswith("Strengthening")
+    assert entries[japan + 2][0] == 3 and entries[japan + 2][1].startswith("Relevance")
+    assert [title for depth, title in entries if depth == 1] == sorted(country_names("asia-pacific").values())
+
+
+def link_target_pages(reader, page_number):
+    """1-based pages that the links on a page point to."""
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages, start=1)}
+    targets = []
+    for annotation in reader.pages[page_number - 1].get("/Annots", []):
+        annotation = annotation.get_object()
+        destination = annotation.get("/Dest") or annotation.get("/A", {}).get("/D")
+        if isinstance(destination, str):
+            destination = reader.named_destinations[destination].page
+        elif destination is not None:
+            destination = destination[0]
+        if destination is not None:
+            targets.append(pages[destination.idnum])
+    return targets
+
+
+def test_country_card_names_the_page_of_the_country_chapter(region_pdf):
+    pages = pdf_pages_text(region_pdf)
+    entries = outline(region_pdf)
+    starts = {title: page for depth, title, page in entries if depth == 1}
+    overview = next(page for _, title, page in entries if title == "Asia and the Pacific")
+    card_pages = range(overview, starts["Afghanistan"])
+    cards = re.sub(r"\s+", " ", "\n".join(pages[n - 1] for n in card_pages))
+    for name in ("Afghanistan", "Kazakhstan", "Japan"):
+        assert f"{name} p. {starts[name]}" in cards, name
+    reader = pypdf.PdfReader(region_pdf)
+    targets = {target for n in card_pages for target in link_target_pages(reader, n)}
+    assert {starts["Japan"], starts["Kazakhstan"]} <= targets
+
+
+def test_running_header_names_the_current_chapter(region_pdf):
+    pages = pdf_pages_text(region_pdf)
+    starts = {title: page for depth, title, page in outline(region_pdf) if depth == 1}
+    following = pages[starts["Kazakhstan"]]  # the page after the chapter's first page
+    assert following.strip().splitlines()[0].strip().startswith("KAZAKHSTAN")
+
+
+def test_atlas_chapters_start_on_right_hand_pages_and_blank_pages_are_bare(atlas_pdf):
+    pages = pdf_pages_text(atlas_pdf)
+    chapters = contents_entries(pages)
+    assert len(chapters) > 10
+    assert all(page % 2 == 1 for _, page in chapters), chapters
+    blanks = [number for number, text in enumerate(pages, start=1) if not text.strip()]
+    assert blanks, "a book of odd-length chapters has blank left pages"
+    assert all(number % 2 == 0 for number in blanks)
+
+
+def test_atlas_has_front_matter_all_regions_index_and_authors(atlas_pdf):
+    pages = pdf_pages_text(atlas_pdf)
+    atlas = yaml.safe_load((DATA / "atlas.yaml").read_text())
+    imprint = re.sub(r"\s+", " ", pages[1])
+    assert atlas["isbn"] in imprint and atlas["licence"] in imprint and str(atlas["edition"]) in imprint
+    top = [title for depth, title, _ in outline(atlas_pdf) if depth == 0]
+    regions = [yaml.safe_load(p.read_text())["name"]["en"] for p in sorted((DATA / "regions").glob("*.yaml"))]
+    assert top == ["Contents", "Methodology", "Partners by interest", *regions, "Index of countries", "Authors"]
+    starts = {title: page for depth, title, page in outline(atlas_pdf)}
+    index = re.sub(r"\s+", " ", pages[starts["Index of countries"] - 1])
+    for name in country_names().values():
+        assert re.search(rf"{re.escape(name)} .*? {starts[name]}\b", index), name
+    methodology = " ".join((DATA / "methodology.md").read_text().split()[:6])
+    assert methodology in re.sub(r"\s+", " ", pages[starts["Methodology"] - 1])
