@@ -9,6 +9,7 @@ stops the build with a message naming it: no network, no stray files.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,14 +67,64 @@ def _media_type(url: str) -> str:
 
 def typeset(page: Page, **pdf_options) -> bytes:
     """Lay out the page and return the PDF; raise BuildError on a refused reference."""
+    return _render(page, pdf_options).write_pdf(**pdf_options)
+
+
+@dataclass(frozen=True)
+class TypesetChapter:
+    """One chapter of a book, typeset on its own, with what joining it into the book needs."""
+
+    pdf: bytes
+    page_count: int
+    bookmarks: tuple[tuple[int, int, str], ...]  # (level, page index, label), in reading order
+    anchors: dict[str, int]  # anchor -> page index, for the page numbers other chapters print
+    stubs: frozenset[str]  # anchors of other chapters that this one links to
+    numbered: tuple[bool, ...]  # per page: does it show a page number?
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+_LOCAL_LINK = re.compile(r'\shref="#([^"]+)"')
+
+
+def typeset_chapter(page: Page, **pdf_options) -> TypesetChapter:
+    """Typeset a chapter whose links may point into other chapters.
+
+    WeasyPrint drops a link whose target is not in the document, so every such
+    target gets an invisible stand-in here; the joiner points the link at the
+    real place in the book.
+    """
+    stubs = frozenset(_LOCAL_LINK.findall(page.html)) - frozenset(_ID.findall(page.html))
+    html = page.html
+    if stubs:
+        markers = "".join(f'<span class="link-stub" id="{name}"></span>' for name in sorted(stubs))
+        html = html.replace("</body>", f'<div class="link-stubs" aria-hidden="true" style="position: absolute; top: 0; left: 0; width: 0; height: 0">{markers}</div></body>')
+    document = _render(Page(html, page.data_dir, page.resources, page.stylesheets), pdf_options)
+    bookmarks = tuple((level, index, label) for index, laid_out in enumerate(document.pages)
+                      for level, label, _position, _state in laid_out.bookmarks)
+    anchors = {name: index for index, laid_out in enumerate(document.pages) for name in laid_out.anchors
+               if name not in stubs}
+    numbered = tuple(_has_margin_box(laid_out, PAGE_NUMBER_BOX) for laid_out in document.pages)
+    return TypesetChapter(document.write_pdf(**pdf_options), len(document.pages), bookmarks, anchors, stubs,
+                          numbered)
+
+
+# The margin box that carries "page x of y" in every document (see templates/base.html).
+PAGE_NUMBER_BOX = "@bottom-right"
+
+
+def _has_margin_box(laid_out, at_keyword: str) -> bool:
+    # WeasyPrint has no public API for this; a page has the box only where its CSS gives it content.
+    return any(getattr(box, "at_keyword", None) == at_keyword for box in laid_out._page_box.children)
+
+
+def _render(page: Page, pdf_options: dict):
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
-    base_url = TEMPLATES.as_uri() + "/"
     stylesheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher)
                    for name in page.stylesheets]
     _quiet_weasyprint()
     try:
-        document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=stylesheets, **pdf_options)
+        html = weasyprint.HTML(string=page.html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
+        return html.render(stylesheets=stylesheets, **pdf_options)
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         message = str(error) if isinstance(error, RefusedReference) else str(cause)
