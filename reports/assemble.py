@@ -188,4 +188,7 @@ def _stamp(book: pikepdf.Pdf, numbers: pikepdf.Pdf) -> None:
     for index, page in enumerate(book.pages):
         form = book.copy_foreign(numbers.pages[index].as_form_xobject())
         name = page.add_resource(form, Name.XObject, prefix="PageNo")
-        page.contents_add(book.make_stream(b"/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC"), prepend=False)
+        # The page's own content leaves its coordinate system changed: isolate it first.
+        page.contents_add(book.make_stream(b"q\n"), prepend=True)
+        page.contents_add(book.make_stream(b"\nQ /Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC"),
+                          prepend=False)
