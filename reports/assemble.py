@@ -183,12 +183,20 @@ def _write_structure(book, first, struct_kids, parent_tree, next_key) -> None:
     book.Root.StructTreeRoot = root
 
 
+_STAMP = "/AtlasPageNumber"
+
+
 def _stamp(book: pikepdf.Pdf, numbers: pikepdf.Pdf) -> None:
     """Draw each overlay page (the page number) onto the book's page, marked as an artifact."""
     for index, page in enumerate(book.pages):
         form = book.copy_foreign(numbers.pages[index].as_form_xobject())
-        name = page.add_resource(form, Name.XObject, prefix="PageNo")
+        # Pages may share one resources dictionary: give each page its own, with its stamp.
+        resources = Dictionary({key: value for key, value in page.obj.get("/Resources", Dictionary()).items()})
+        xobjects = Dictionary({key: value for key, value in resources.get("/XObject", Dictionary()).items()})
+        xobjects[_STAMP] = form  # a fixed name keeps builds byte-identical
+        resources.XObject = xobjects
+        page.obj.Resources = resources
         # The page's own content leaves its coordinate system changed: isolate it first.
         page.contents_add(book.make_stream(b"q\n"), prepend=True)
-        page.contents_add(book.make_stream(b"\nQ /Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC"),
+        page.contents_add(book.make_stream(b"\nQ /Artifact BMC q " + _STAMP.encode() + b" Do Q EMC"),
                           prepend=False)

@@ -35,8 +35,20 @@ _MAX_ROUNDS = 4  # page-ref chapters re-typeset until their page counts settle; 
 
 @dataclass(frozen=True)
 class Chapter:
+    name: str           # for the build report, e.g. "country japan"
     html: str           # a complete document; all chapters of a book share their <head>
     recto: bool = True  # starts on a right-hand page
+
+
+@dataclass
+class BuildReport:
+    """What a build did: which chapters it typeset and which came from the cache."""
+
+    typeset: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"typeset {len(self.typeset)} chapter(s), {len(self.cached)} from the cache"
 
 
 @dataclass
@@ -63,31 +75,45 @@ def typeset_in_one_piece(book: Book, **pdf_options) -> bytes:
     return typeset(book.one_piece(), **pdf_options)
 
 
-def typeset_in_chapters(book: Book, executor: Executor, cache=None, progress=None, **pdf_options) -> bytes:
+def typeset_in_chapters(book: Book, executor: Executor, cache=None, progress=None,
+                        report: BuildReport | None = None, **pdf_options) -> bytes:
     """The book typeset chapter by chapter through `executor`; see the module's description."""
-    def run(pages: list[Page]) -> list[TypesetChapter]:
-        return _typeset_all(pages, executor, cache, progress, pdf_options)
+    report = report if report is not None else BuildReport()
 
-    chapters = run([book.chapter_page(c) for c in book.chapters])
+    def run(pages: list[Page], names: list[str]) -> list[TypesetChapter]:
+        return _typeset_all(pages, names, executor, cache, progress, report, pdf_options)
+
+    _stage(progress, "typesetting chapters")
+    chapters = run([book.chapter_page(c) for c in book.chapters], [c.name for c in book.chapters])
     referring = [i for i, c in enumerate(book.chapters) if 'class="page-ref"' in c.html]
+    _stage(progress, "page references")
     for _round in range(_MAX_ROUNDS):
         placements = place(chapters, [c.recto for c in book.chapters])
         numbers = _page_numbers(placements)
         pages = [book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
                  for i in referring]
-        redone = dict(zip(referring, run(pages)))
+        redone = dict(zip(referring, run(pages, [book.chapters[i].name + " (page numbers)" for i in referring])))
         moved = any(redone[i].page_count != chapters[i].page_count for i in referring)
         chapters = [redone.get(i, chapter) for i, chapter in enumerate(chapters)]
         if not moved:
             break
     placements = place(chapters, [c.recto for c in book.chapters])
-    overlay = run([_page_number_overlay(book, placements)])[0]
+    _stage(progress, "page numbers")
+    overlay = run([_page_number_overlay(book, placements)], ["page numbers"])[0]
+    _stage(progress, "joining")
     return join(placements, overlay.pdf)
 
 
-def _typeset_all(pages, executor, cache, progress, pdf_options) -> list[TypesetChapter]:
+def _stage(progress, description: str) -> None:
+    if progress:
+        progress.stage(description)
+
+
+def _typeset_all(pages, names, executor, cache, progress, report, pdf_options) -> list[TypesetChapter]:
     results: list[TypesetChapter | None] = [cache.get(p, pdf_options) if cache else None for p in pages]
     missing = [i for i, r in enumerate(results) if r is None]
+    report.cached += [names[i] for i, r in enumerate(results) if r is not None]
+    report.typeset += [names[i] for i in missing]
     futures = {i: executor.submit(typeset_chapter, pages[i], **pdf_options) for i in missing}
     if progress:
         progress.add(len(pages), done=len(pages) - len(missing))
