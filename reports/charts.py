@@ -8,6 +8,7 @@ they read the same printed in black and white.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -40,6 +41,38 @@ class Chart:
         return "chart:" + hashlib.sha256(self.svg).hexdigest()[:20] + ".svg"
 
 
+# Charts already drawn, by content: in this process, and on disk when a build cache is in use.
+_drawn: dict[str, Chart] = {}
+_disk_cache = None
+
+
+def use_cache(disk_cache) -> None:
+    """Keep drawn charts in a build cache (reports.cache.Cache) across builds."""
+    global _disk_cache
+    _disk_cache = disk_cache
+
+
+def drawn_once(draw):
+    """Draw a chart once per distinct content: the arguments are its content."""
+    @functools.wraps(draw)
+    def chart(*args, **kwargs) -> Chart:
+        content = repr((draw.__name__, args, sorted(kwargs.items())))
+        if content in _drawn:
+            return _drawn[content]
+        key = _disk_cache.key("chart", content) if _disk_cache else None
+        payload = _disk_cache.load(key) if key else None
+        if payload is not None:
+            alt, _, svg = payload.partition(b"\0")
+            result = Chart(svg, alt.decode())
+        else:
+            result = draw(*args, **kwargs)
+            if key:
+                _disk_cache.store(key, result.alt.encode() + b"\0" + result.svg)
+        _drawn[content] = result
+        return result
+    return chart
+
+
 @cache
 def _setup() -> None:
     for path in sorted(FONT_DIR.glob("*.ttf")):
@@ -63,6 +96,7 @@ def _svg(figure) -> bytes:
     return buffer.getvalue()
 
 
+@drawn_once
 def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max: int,
                  alt: str) -> Chart:
     """Horizontal bars for the rated key questions on the declared scale."""

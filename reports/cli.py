@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import archive
+from .cache import DEFAULT_ROOT as DEFAULT_CACHE
+from .cache import Cache
+from .charts import use_cache as use_chart_cache
 from .coverage import coverage_report
 from .diff import compare
 from .documents import Document
 from .documents.atlas import atlas_edition
+from .documents.book import Book
 from .documents.country import country_dossier, find_country
 from .documents.diff import diff_document
 from .documents.handout import symposium_handout
@@ -25,8 +30,11 @@ from .output import write_atomic
 from .preflight import preflight, print_report
 from .problems import BuildError, InputError, Problem, display_path
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
+from .progress import BuildProgress
 from .specs import load_event, load_pack
 from .typeset import PROJECT, EmbeddedFile, Page, typeset
+from .typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_in_chapters
+from .workers import chapter_executor, default_jobs
 
 DEFAULT_DATA = PROJECT / "data"
 DEFAULT_ARCHIVE = PROJECT / "archive"
@@ -90,12 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     region = command("region", _region, "build a region dossier: overview, its countries, sources, authors")
     region.add_argument("region", help="the region's slug (asia-pacific)")
     _document_options(region)
+    _book_options(region)
 
     atlas = command("atlas", _atlas, "build the atlas edition as a book")
     atlas.add_argument("--edition", metavar="YEAR",
                        help="the edition year: the working data's, or a sealed one from the archive")
     _archive_option(atlas)
     _document_options(atlas)
+    _book_options(atlas)
 
     seal = command("archive", _archive,
                    "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
@@ -118,6 +128,19 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
                         help="; ".join(f"{p.name}: {p.standard} for {p.purpose}" for p in PROFILES.values())
                              + f" (default: {DEFAULT_PROFILE})")
+
+
+def _book_options(parser: argparse.ArgumentParser) -> None:
+    books = parser.add_argument_group("typesetting a book in chapters")
+    books.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                       help=f"chapters typeset at once in worker processes (default: the cores, {default_jobs()})")
+    books.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="typeset the chapters on a Dask cluster instead (see README.md)")
+    books.add_argument("--no-cache", action="store_true",
+                       help="typeset everything afresh, without reading or writing the build cache")
+    books.add_argument("--one-piece", action="store_true",
+                       help="typeset the book in one WeasyPrint run, without chapters or cache (slower)")
+    books.add_argument("--quiet", action="store_true", help="no progress display")
 
 
 def _archive_option(parser: argparse.ArgumentParser) -> None:
@@ -190,7 +213,7 @@ def _spec_file(path: Path) -> Path:
 def _region(args) -> int:
     atlas = load_atlas(args.data)
     book = region_dossier(atlas, args.region, _language(args, atlas))
-    return _publish(book.document(), args, OUT / f"{args.region}.pdf")
+    return _publish_book(book, args, OUT / f"{args.region}.pdf")
 
 
 def _atlas(args) -> int:
@@ -200,7 +223,7 @@ def _atlas(args) -> int:
     else:
         atlas, data_dir = load_atlas(args.data), args.data
     book = atlas_edition(atlas, _language(args, atlas))
-    return _publish(book.document(), args, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
+    return _publish_book(book, args, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
 
 
 def _archive(args) -> int:
@@ -254,12 +277,44 @@ def _typeset(document: Document, args, profile: Profile | None = None, data_dir:
     html = document.html()
     check_glyphs(html, data_dir, document.resources)
     pdf = typeset(Page(html, data_dir, document.resources, document.stylesheets), profile, embedded)
+    _require_profile(pdf, profile)
+    return pdf
+
+
+def _publish_book(book: Book, args, default_output: Path, data_dir: Path | None = None) -> int:
+    """A book typeset in chapters (in parallel, cached) and joined; or in one piece with --one-piece."""
+    if args.one_piece:
+        return _publish(book.document(), args, default_output, data_dir)
+    profile = profile_named(args.profile)
+    data_dir = Path(data_dir or args.data).resolve()
+    document = book.document()
+    chapters = [HtmlChapter(name, html) for name, html in book.chapter_documents()]
+    check_glyphs("".join(chapter.html for chapter in chapters), data_dir, document.resources)
+    pages = HtmlBook(chapters, data_dir, document.resources, document.stylesheets)
+    report = BuildReport()
+    with BuildProgress(enabled=not args.quiet) as progress, chapter_executor(args.jobs, args.scheduler) as workers:
+        pdf = typeset_in_chapters(pages, profile, workers, _cache(args), progress, report)
+    _require_profile(pdf, profile)
+    path = write_atomic(args.output or default_output, pdf)
+    print(f"wrote {path} ({report.summary()})")
+    return 0
+
+
+def _cache(args) -> Cache | None:
+    """The build cache (ATLAS_CACHE_DIR, else .cache/atlas in the project), also for charts."""
+    if args.no_cache:
+        return None
+    cache = Cache(Path(os.environ.get("ATLAS_CACHE_DIR") or DEFAULT_CACHE))
+    use_chart_cache(cache)
+    return cache
+
+
+def _require_profile(pdf: bytes, profile: Profile) -> None:
     failed = [check for check in preflight(pdf, profile) if not check.passed]
     if failed:
         details = "; ".join(f"{check.name}: {check.detail}" for check in failed)
         raise BuildError(f"the PDF does not meet the {profile.name} profile ({profile.standard}), "
                          f"nothing was written: {details}")
-    return pdf
 
 
 def _publish(document: Document, args, default_output: Path, data_dir: Path | None = None) -> int:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -87,6 +88,66 @@ def typeset(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()) -> 
     The same page, profile and files always give the same bytes: dates come from the
     document's metadata, identifiers from its content.
     """
+    with _refused_references():
+        _, write = _render(page, profile, embedded)
+        return write()
+
+
+@dataclass(frozen=True)
+class TypesetChapter:
+    """One chapter of a book, typeset on its own, with what joining it into the book needs."""
+
+    pdf: bytes
+    page_count: int
+    bookmarks: tuple[tuple[int, int, str], ...]  # (level, page index, label), in reading order
+    anchors: dict[str, int]  # anchor -> page index, for the page numbers other chapters print
+    stubs: frozenset[str]  # anchors of other chapters that this one links to
+    numbered: tuple[bool, ...]  # per page: does it show a page number?
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+_LOCAL_LINK = re.compile(r'\shref="#([^"]+)"')
+_STUBS = ('<div class="link-stubs" aria-hidden="true" '
+          'style="position: absolute; top: 0; left: 0; width: 0; height: 0">{}</div></body>')
+
+
+def typeset_chapter(page: Page, profile: Profile) -> TypesetChapter:
+    """Typeset a chapter whose links may point into other chapters.
+
+    WeasyPrint drops a link whose target is not in the document, so every such
+    target gets an invisible stand-in here; the joiner points the link at the
+    real place in the book.
+    """
+    stubs = frozenset(_LOCAL_LINK.findall(page.html)) - frozenset(_ID.findall(page.html))
+    html = page.html
+    if stubs:
+        markers = "".join(f'<span class="link-stub" id="{name}"></span>' for name in sorted(stubs))
+        html = html.replace("</body>", _STUBS.format(markers))
+    with _refused_references():
+        document, write = _render(Page(html, page.data_dir, page.resources, page.stylesheets), profile)
+        pdf = write()
+    bookmarks = tuple((level, index, label) for index, laid_out in enumerate(document.pages)
+                      for level, label, _position, _state in laid_out.bookmarks)
+    anchors: dict[str, int] = {}
+    for index, laid_out in enumerate(document.pages):
+        for name in laid_out.anchors:  # an element spanning pages is an anchor on each: keep its first
+            if name not in stubs:
+                anchors.setdefault(name, index)
+    numbered = tuple(_has_margin_box(laid_out, PAGE_NUMBER_BOX) for laid_out in document.pages)
+    return TypesetChapter(pdf, len(document.pages), bookmarks, anchors, stubs, numbered)
+
+
+# The margin box that carries "page x of y" in every document (see templates/base.html).
+PAGE_NUMBER_BOX = "@bottom-right"
+
+
+def _has_margin_box(laid_out, at_keyword: str) -> bool:
+    # WeasyPrint has no public API for this; a page has the box only where its CSS gives it content.
+    return any(getattr(box, "at_keyword", None) == at_keyword for box in laid_out._page_box.children)
+
+
+def _render(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()):
+    """The laid-out document, and a function that writes it as the profile asks."""
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
     base_url = TEMPLATES.as_uri() + "/"
     color_profiles: dict = {}  # filled by @color-profile rules (print.css), used for the output intent
@@ -94,18 +155,26 @@ def typeset(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()) -> 
                    for name in [*page.stylesheets, *profile.stylesheets]]
     fingerprint = _fingerprint(page, profile, embedded)
     _quiet_weasyprint()
-    try:
-        options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
-        document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, color_profiles=color_profiles, **options)
-        if not document.metadata.created:
-            # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
-            raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
-                             "a build takes its dates from the data, never from the clock")
-        attachments = [weasyprint.Attachment(string=file.content, name=file.name, description=file.description,
-                                             relationship=file.relationship) for file in embedded]
+    options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
+    document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=stylesheets, color_profiles=color_profiles, **options)
+    if not document.metadata.created:
+        # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
+        raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
+                         "a build takes its dates from the data, never from the clock")
+    attachments = [weasyprint.Attachment(string=file.content, name=file.name, description=file.description,
+                                         relationship=file.relationship) for file in embedded]
+
+    def write() -> bytes:
         return document.write_pdf(finisher=_finisher(profile, fingerprint), attachments=attachments or None,
                                   **options)
+    return document, write
+
+
+@contextmanager
+def _refused_references():
+    try:
+        yield
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error.__context__ or error
         message = str(error) if isinstance(error, RefusedReference) else str(cause)

@@ -68,6 +68,12 @@ class Book:
                         {"book": self, "parts": [chapter.html(self.language) for chapter in self.chapters]},
                         self.charts)
 
+    def chapter_documents(self) -> list[tuple[str, str]]:
+        """(name, HTML) of each chapter as a document of its own with the book's <head>, to typeset apart."""
+        return [(f"{chapter.kind} {chapter.anchor}",
+                 render_html("book.html", self.language, book=self, parts=[chapter.html(self.language)]))
+                for chapter in self.chapters]
+
 
 def contents(chapters: list[Chapter]) -> list[ContentsEntry]:
     """The table of contents of the given chapters, in book order."""

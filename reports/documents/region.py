@@ -7,6 +7,8 @@ dossier's own country_chapter().
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..charts import Chart, heatmap, population_chart
 from ..i18n import Language
 from ..model import RATED_QUESTIONS, Atlas, Region
@@ -64,7 +66,8 @@ def region_chapters(atlas: Atlas, region: Region, language: Language) -> list[Ch
         [c for c in charts.values() if c])
     chapters = [overview]
     for country in atlas.countries_in(region.slug):
-        dossier = country_chapter(atlas, country, language)
+        # The region's cards stand once, in the overview, not again in every country's chapter.
+        dossier = replace(country_chapter(atlas, country, language), neighbours=[])
         chapters.append(Chapter("country", dossier.anchor, country.name.get(language.code), {
             "edition": atlas.edition, "dossier": dossier, "questions": QUESTION_LABELS},
             [v.chart for v in dossier.assessments if v.chart], level=2))

@@ -1,0 +1,202 @@
+"""Joining separately typeset chapters into one book PDF.
+
+Chapters are typeset apart (in parallel, cached), each starting at its own
+page 1. Joining them makes the book a reader expects, identical in its
+navigation to the same book typeset in one piece:
+
+- pages in order, with blank versos where a chapter must start on a recto;
+- page numbers ("page x of y") from an overlay typeset for the whole book,
+  stamped onto each page as an artifact;
+- one outline, rebuilt from the chapters' bookmark levels;
+- links into other chapters pointed at their real destinations;
+- one structure tree (tagged PDF), the chapters' trees side by side.
+
+Only pikepdf here: nothing knows about countries or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem
+
+from .typeset import TypesetChapter
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a chapter goes: its first page in the book (0-based) and what precedes it."""
+
+    chapter: TypesetChapter
+    first_page: int
+    blank_before: bool  # a blank verso inserted so that the chapter starts on a recto
+
+
+def place(chapters: list[TypesetChapter], recto: list[bool]) -> list[Placement]:
+    """Page positions of the chapters in the book."""
+    placements, next_page = [], 0
+    for chapter, needs_recto in zip(chapters, recto):
+        blank = needs_recto and next_page % 2 == 1  # page index 1 is page 2, a verso
+        first = next_page + blank
+        placements.append(Placement(chapter, first, blank))
+        next_page = first + chapter.page_count
+    return placements
+
+
+def join(placements: list[Placement], overlay: bytes | None) -> bytes:
+    """The book: chapters' pages in place, page numbers stamped, outline, links, tags."""
+    book = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(p.chapter.pdf)) for p in placements]
+    numbers = pikepdf.open(io.BytesIO(overlay)) if overlay else None
+    try:
+        first = sources[0]
+        _copy_catalog(first, book)
+        destinations: dict[str, Array] = {}
+        outline_entries: list[tuple[int, str, int]] = []
+        parent_tree: list = []
+        struct_kids: list = []
+        next_struct_key = 0
+        for placement, source in zip(placements, sources):
+            if placement.blank_before:
+                _blank_page(book, source.pages[0])
+            start = len(book.pages)
+            for page in source.pages:
+                book.pages.append(page)
+            copied = {source.pages[i].objgen: book.pages[start + i] for i in range(len(source.pages))}
+            stubs = placement.chapter.stubs
+            for name, destination in _named_destinations(source).items():
+                if name not in stubs:
+                    page = copied[destination[0].objgen]
+                    destinations[name] = Array([page.obj, *destination[1:]])
+            outline_entries += [(level, label, start + index)
+                                for level, index, label in placement.chapter.bookmarks]
+            next_struct_key = _move_structure(book, source, book.pages[start:start + len(source.pages)],
+                                              next_struct_key, parent_tree, struct_kids)
+        _write_destinations(book, destinations)
+        _write_outline(book, outline_entries)
+        if struct_kids:
+            _write_structure(book, first, struct_kids, parent_tree, next_struct_key)
+        if numbers is not None:
+            _stamp(book, numbers)
+        output = io.BytesIO()
+        book.save(output, deterministic_id=True, compress_streams=True,
+                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return output.getvalue()
+    finally:
+        for source in sources:
+            source.close()
+        if numbers is not None:
+            numbers.close()
+
+
+def _copy_catalog(source: pikepdf.Pdf, book: pikepdf.Pdf) -> None:
+    """Document-wide settings (language, viewer preferences, output intents, metadata) of the first chapter."""
+    for key in ("/Lang", "/ViewerPreferences", "/MarkInfo", "/OutputIntents", "/Metadata", "/PageLabels"):
+        if key in source.Root:
+            book.Root[key] = _copy(book, source, source.Root[key])
+    book.docinfo = _copy(book, source, source.docinfo)
+
+
+def _copy(book: pikepdf.Pdf, source: pikepdf.Pdf, value):
+    """A value of another PDF, made ours (pikepdf copies only indirect objects across files)."""
+    if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+        return book.copy_foreign(value if value.is_indirect else source.make_indirect(value))
+    return value
+
+
+def _blank_page(book: pikepdf.Pdf, like: pikepdf.Page) -> None:
+    page = pikepdf.Page(Dictionary(Type=Name.Page, Resources=Dictionary(), Contents=book.make_stream(b"")))
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox"):
+        if box in like.obj:
+            page.obj[box] = Array([float(v) for v in like.obj[box]])
+    book.pages.append(page)
+
+
+def _named_destinations(source: pikepdf.Pdf) -> dict[str, Array]:
+    names = source.Root.get("/Names", {}).get("/Dests")
+    if names is None:
+        return {}
+    tree = pikepdf.NameTree(names)
+    return {str(name): destination for name, destination in tree.items()}
+
+
+def _write_destinations(book: pikepdf.Pdf, destinations: dict[str, Array]) -> None:
+    if not destinations:
+        return
+    tree = pikepdf.NameTree.new(book)
+    for name in sorted(destinations):
+        tree[name] = destinations[name]
+    book.Root.Names = Dictionary(Dests=tree.obj)
+
+
+def _write_outline(book: pikepdf.Pdf, entries: list[tuple[int, str, int]]) -> None:
+    """Nest entries by level, as WeasyPrint does for a book typeset in one piece."""
+    with book.open_outline() as outline:
+        stack: list[tuple[int, OutlineItem]] = []
+        for level, label, page in entries:
+            item = OutlineItem(label, page)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            (stack[-1][1].children if stack else outline.root).append(item)
+            stack.append((level, item))
+
+
+def _move_structure(book, source, pages, next_key, parent_tree, struct_kids) -> int:
+    """Give the chapter's marked content keys from the book's number space; collect its tree."""
+    root = source.Root.get("/StructTreeRoot")
+    if root is None:
+        return next_key
+    offset = next_key
+    nums = root.ParentTree.get("/Nums", Array())
+    highest = -1
+    for i in range(0, len(nums), 2):
+        key = int(nums[i])
+        parent_tree += [key + offset, _copy(book, source, nums[i + 1])]
+        highest = max(highest, key)
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+    kids = root.K if isinstance(root.K, Array) else Array([root.K])
+    for kid in kids:
+        document = _copy(book, source, kid)
+        struct_kids += list(document.K) if document.get("/S") == Name.Document else [document]
+    return offset + highest + 1
+
+
+def _write_structure(book, first, struct_kids, parent_tree, next_key) -> None:
+    root = book.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array(struct_kids)))
+    for kid in struct_kids:
+        kid.P = document
+    root.K = Array([document])
+    root.ParentTree = book.make_indirect(Dictionary(Nums=Array(parent_tree)))
+    root.ParentTreeNextKey = next_key
+    namespaces = first.Root.StructTreeRoot.get("/Namespaces")
+    if namespaces is not None:
+        root.Namespaces = _copy(book, first, namespaces)
+        document.NS = root.Namespaces[0]
+    book.Root.StructTreeRoot = root
+
+
+_STAMP = "/AtlasPageNumber"
+
+
+def _stamp(book: pikepdf.Pdf, numbers: pikepdf.Pdf) -> None:
+    """Draw each overlay page (the page number) onto the book's page, marked as an artifact."""
+    for index, page in enumerate(book.pages):
+        form = book.copy_foreign(numbers.pages[index].as_form_xobject())
+        # Pages may share one resources dictionary: give each page its own, with its stamp.
+        resources = Dictionary({key: value for key, value in page.obj.get("/Resources", Dictionary()).items()})
+        xobjects = Dictionary({key: value for key, value in resources.get("/XObject", Dictionary()).items()})
+        xobjects[_STAMP] = form  # a fixed name keeps builds byte-identical
+        resources.XObject = xobjects
+        page.obj.Resources = resources
+        # The page's own content leaves its coordinate system changed: isolate it first.
+        page.contents_add(book.make_stream(b"q\n"), prepend=True)
+        page.contents_add(book.make_stream(b"\nQ /Artifact BMC q " + _STAMP.encode() + b" Do Q EMC"),
+                          prepend=False)

@@ -1,0 +1,103 @@
+"""A content-addressed cache for typeset chapters and charts.
+
+An entry's key is a hash of everything that went into it (the HTML, the
+charts it shows, the styles and fonts, the PDF options, the code and library
+versions), so a changed input simply misses. Entries are written to a
+temporary file and renamed into place, and each carries a checksum of its
+payload: a killed build or two builds at once never leave an entry that
+is then used; a damaged entry is detected, removed and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from .output import write_atomic
+from .profiles import Profile
+from .typeset import PROJECT, STYLES, Page, TypesetChapter
+
+DEFAULT_ROOT = PROJECT / ".cache" / "atlas"
+_MAGIC = b"partner-atlas-cache 1\n"
+
+
+@cache
+def code_version() -> str:
+    """Our source code and the versions of the libraries that shape the output."""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT / "reports").rglob("*.py")):
+        digest.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in ("weasyprint", "pydyf", "pikepdf", "matplotlib", "fonttools"):
+        digest.update(f"{library}={version(library)}\0".encode())
+    return digest.hexdigest()
+
+
+@cache
+def _styles_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in STYLES.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(STYLES).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, root: Path = DEFAULT_ROOT):
+        self.root = Path(root)
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, kind: str, *parts: str | bytes) -> str:
+        digest = hashlib.sha256(f"{kind}\0{code_version()}\0".encode())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def load(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        header_end = len(_MAGIC) + 64
+        payload = raw[header_end + 1:]
+        if (not raw.startswith(_MAGIC) or raw[header_end:header_end + 1] != b"\n"
+                or raw[len(_MAGIC):header_end].decode("ascii", "replace") != hashlib.sha256(payload).hexdigest()):
+            path.unlink(missing_ok=True)  # damaged: never use it, rebuild it
+            self.misses += 1
+            return None
+        self.hits += 1
+        return payload
+
+    def store(self, key: str, payload: bytes) -> None:
+        checksum = hashlib.sha256(payload).hexdigest().encode()
+        write_atomic(self._path(key), _MAGIC + checksum + b"\n" + payload)
+
+    # Typeset chapters
+
+    def chapter_key(self, page: Page, profile: Profile) -> str:
+        resources = [name.encode() + b"\0" + data for name, data in sorted(page.resources.items())]
+        return self.key("chapter", page.html, _styles_version(), "\0".join(page.stylesheets),
+                        repr(profile), str(page.data_dir), *resources)
+
+    def get(self, page: Page, profile: Profile) -> TypesetChapter | None:
+        payload = self.load(self.chapter_key(page, profile))
+        if payload is None:
+            return None
+        header, _, pdf = payload.partition(b"\0")
+        meta = json.loads(header)
+        return TypesetChapter(pdf, meta["page_count"], tuple(tuple(b) for b in meta["bookmarks"]),
+                              meta["anchors"], frozenset(meta["stubs"]), tuple(meta["numbered"]))
+
+    def put(self, page: Page, profile: Profile, chapter: TypesetChapter) -> None:
+        meta = {"page_count": chapter.page_count, "bookmarks": chapter.bookmarks, "anchors": chapter.anchors,
+                "stubs": sorted(chapter.stubs), "numbered": chapter.numbered}
+        self.store(self.chapter_key(page, profile),
+                   json.dumps(meta, sort_keys=True).encode() + b"\0" + chapter.pdf)

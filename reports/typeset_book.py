@@ -1,0 +1,168 @@
+"""Typesetting a book in chapters: in parallel, with exact page numbers across them.
+
+A book (the atlas, a region dossier, a briefing pack) is a list of chapters,
+each a complete HTML document with the same <head>. Typeset in one piece it
+is simply their bodies in a row. Typeset in chapters:
+
+1. every chapter is typeset on its own, in worker processes (or on a Dask
+   cluster), starting at page 1;
+2. their page counts place them in the book (blank versos where a chapter
+   must start on a recto), which gives every anchor its book page number;
+3. chapters that print page numbers of other places (contents, "p. 12")
+   are typeset again with those numbers, until no page count moves;
+4. "page x of y" is typeset once for the whole book as an overlay;
+5. the joiner stamps the numbers and joins pages, outline, links and tags.
+
+Page numbers printed inside a chapter must come from the convention
+`<a class="page-ref" href="#anchor"></a>`, whose CSS prints
+`target-counter(attr(href), page)`: step 3 replaces exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .assemble import join, place
+from .profiles import Profile
+from .typeset import Page, TypesetChapter, typeset, typeset_chapter
+
+CHAPTER_STYLE = "chapter.css"
+PAGE_NUMBER_STYLE = "page-numbers.css"
+_MAX_ROUNDS = 4  # page-ref chapters re-typeset until their page counts settle; 2 suffice in practice
+
+
+@dataclass(frozen=True)
+class HtmlChapter:
+    name: str           # for the build report, e.g. "country japan"
+    html: str           # a complete document; all chapters of a book share their <head>
+    recto: bool = True  # starts on a right-hand page
+
+
+@dataclass
+class BuildReport:
+    """What a build did: which chapters it typeset and which came from the cache."""
+
+    typeset: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"typeset {len(self.typeset)} chapter(s), {len(self.cached)} from the cache"
+
+
+@dataclass
+class HtmlBook:
+    chapters: list[HtmlChapter]
+    data_dir: Path
+    resources: dict[str, bytes] = field(default_factory=dict)
+    stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])
+
+    def one_piece(self) -> Page:
+        """The same book as one HTML document, for a single WeasyPrint call."""
+        head, _ = _split(self.chapters[0].html)
+        bodies = [_split(c.html)[1] for c in self.chapters]
+        return Page(f"{head}<body>{''.join(bodies)}</body></html>", self.data_dir, self.resources,
+                    self.stylesheets)
+
+    def chapter_page(self, chapter: HtmlChapter, extra_css: str = "") -> Page:
+        html = _add_style(chapter.html, CHAPTER_STYLE, extra_css)
+        resources = {name: data for name, data in self.resources.items() if name in html}
+        return Page(html, self.data_dir, resources, self.stylesheets)
+
+
+def typeset_in_one_piece(book: HtmlBook, profile: Profile) -> bytes:
+    return typeset(book.one_piece(), profile)
+
+
+def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,
+                        report: BuildReport | None = None) -> bytes:
+    """The book typeset chapter by chapter through `executor`; see the module's description."""
+    report = report if report is not None else BuildReport()
+
+    def run(pages: list[Page], names: list[str]) -> list[TypesetChapter]:
+        return _typeset_all(pages, names, profile, executor, cache, progress, report)
+
+    _stage(progress, "typesetting chapters")
+    chapters = run([book.chapter_page(c) for c in book.chapters], [c.name for c in book.chapters])
+    referring = [i for i, c in enumerate(book.chapters) if _PAGE_REF.search(c.html)]
+    _stage(progress, "page references")
+    for _round in range(_MAX_ROUNDS):
+        placements = place(chapters, [c.recto for c in book.chapters])
+        numbers = _page_numbers(placements)
+        pages = [book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
+                 for i in referring]
+        redone = dict(zip(referring, run(pages, [book.chapters[i].name + " (page numbers)" for i in referring])))
+        moved = any(redone[i].page_count != chapters[i].page_count for i in referring)
+        chapters = [redone.get(i, chapter) for i, chapter in enumerate(chapters)]
+        if not moved:
+            break
+    placements = place(chapters, [c.recto for c in book.chapters])
+    _stage(progress, "page numbers")
+    overlay = run([_page_number_overlay(book, placements)], ["page numbers"])[0]
+    _stage(progress, "joining")
+    return join(placements, overlay.pdf)
+
+
+def _stage(progress, description: str) -> None:
+    if progress:
+        progress.stage(description)
+
+
+def _typeset_all(pages, names, profile, executor, cache, progress, report) -> list[TypesetChapter]:
+    results: list[TypesetChapter | None] = [cache.get(p, profile) if cache else None for p in pages]
+    missing = [i for i, r in enumerate(results) if r is None]
+    report.cached += [names[i] for i, r in enumerate(results) if r is not None]
+    report.typeset += [names[i] for i in missing]
+    futures = {i: executor.submit(typeset_chapter, pages[i], profile) for i in missing}
+    if progress:
+        progress.add(len(pages), done=len(pages) - len(missing))
+    for i, future in futures.items():
+        results[i] = future.result()
+        if cache:
+            cache.put(pages[i], profile, results[i])
+        if progress:
+            progress.advance()
+    return results
+
+
+def _page_numbers(placements) -> dict[str, int]:
+    return {name: placement.first_page + index + 1
+            for placement in placements for name, index in placement.chapter.anchors.items()}
+
+
+_PAGE_REF = re.compile(r'<a class="page-ref[^"]*" href="#([^"]+)"')
+
+
+def _page_ref_css(html: str, numbers: dict[str, int]) -> str:
+    """CSS that prints each page reference's number, as target-counter would in one piece."""
+    rules = []
+    for name in sorted(set(_PAGE_REF.findall(html))):
+        if name in numbers:
+            selector = 'a.page-ref[href="#' + name.replace('"', '\\"') + '"]::after'
+            rules.append(f'{selector} {{ content: "{numbers[name]}"; }}')
+    return "\n".join(rules)
+
+
+def _page_number_overlay(book: HtmlBook, placements) -> Page:
+    """Empty pages with only 'page x of y', numbered like the book's pages."""
+    flags: list[bool] = []
+    for placement in placements:
+        flags += [False] * placement.blank_before + list(placement.chapter.numbered)
+    head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE))
+    pages = "".join('<div class="page-number-page{}"></div>'.format("" if f else " unnumbered") for f in flags)
+    return Page(f"{head}<body>{pages}</body></html>", book.data_dir, {}, book.stylesheets)
+
+
+def _add_style(html: str, stylesheet: str, css: str = "") -> str:
+    """Styles that must override the document's own <style> go last in its <head>."""
+    tags = f'<link rel="stylesheet" href="../styles/{stylesheet}">' + (f"<style>{css}</style>" if css else "")
+    return html.replace("</head>", tags + "</head>", 1)
+
+
+def _split(html: str) -> tuple[str, str]:
+    """'<html><head>…</head>' and the body's inner HTML."""
+    start = html.index("<body")
+    inner = html[html.index(">", start) + 1: html.rindex("</body>")]
+    return html[:start], inner

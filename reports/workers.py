@@ -1,0 +1,34 @@
+"""Where chapters are typeset: worker processes here, or a Dask cluster.
+
+Both are used through the standard `concurrent.futures.Executor` interface,
+so the book code has one path whatever runs the jobs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextmanager
+def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
+    """`scheduler` ('tcp://host:port') runs the jobs on a Dask cluster; else `jobs` local processes."""
+    if scheduler:
+        from dask.distributed import Client  # only a cluster build needs Dask loaded
+
+        with Client(scheduler, set_as_default=False) as client:
+            yield client.get_executor()
+        return
+    jobs = jobs or default_jobs()
+    if jobs == 1:
+        with ThreadPoolExecutor(1) as executor:  # no second process for a one-job build
+            yield executor
+        return
+    with ProcessPoolExecutor(jobs) as executor:
+        yield executor

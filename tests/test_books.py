@@ -1,0 +1,129 @@
+"""Typesetting a book in chapters gives the book typeset in one piece."""
+
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from reports.profiles import PROFILES
+from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_in_chapters, typeset_in_one_piece
+from reports.cache import Cache
+from tests.conftest import DATA
+
+HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A test book</title><meta name="dcterms.created" content="2023-06-30"><meta name="dcterms.modified" content="2023-06-30">
+<style>
+@page { size: A4; margin: 20mm; @bottom-right { content: "Page " counter(page) " of " counter(pages); }
+        @top-left { content: string(chapter); } }
+@page :blank { @bottom-right { content: none; } @top-left { content: none; } }
+@page cover { @bottom-right { content: none; } }
+.cover { page: cover; }
+.chapter { break-before: right; }
+h1 { string-set: chapter content(); bookmark-level: 1; }
+h2 { bookmark-level: 2; }
+a.page-ref::after { content: target-counter(attr(href), page); }
+</style></head>"""
+SCREEN = PROFILES["screen"]
+PARAGRAPH = "<p>" + "Words of a chapter that fill its pages. " * 40 + "</p>"
+
+
+def _chapter(name: str, body: str, kind: str = "chapter") -> HtmlChapter:
+    return HtmlChapter(name, f'{HEAD}<body><div class="{kind}">{body}</div></body></html>')
+
+
+def _book(length_of_chapter_2: int = 2) -> HtmlBook:
+    contents = "".join(f'<li><a href="#c{i}">Chapter {i}</a> p. <a class="page-ref" href="#c{i}"></a></li>'
+                       for i in range(1, 5))
+    chapters = [_chapter("contents", f'<h1 id="contents">Contents</h1><ul>{contents}</ul>', "cover")]
+    for i in range(1, 5):
+        length = length_of_chapter_2 if i == 2 else i % 3 + 1
+        sections = "".join(f'<h2 id="c{i}s{j}">Section {j}</h2>' + PARAGRAPH * length for j in range(3))
+        following = i % 4 + 1
+        chapters.append(_chapter(f"chapter {i}", f'<h1 id="c{i}">Chapter {i}</h1>{sections}'
+                                 f'<p>See <a href="#c{following}">chapter {following}</a> on page '
+                                 f'<a class="page-ref" href="#c{following}"></a>.</p>'))
+    return HtmlBook(chapters, DATA, stylesheets=[])
+
+
+def _reading(pdf: bytes, tmp_path: Path) -> dict:
+    """What a reader navigates: text of each page, outline with target pages, link target pages."""
+    path = tmp_path / "book.pdf"
+    path.write_bytes(pdf)
+    with pikepdf.open(path) as document:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        names = dict(pikepdf.NameTree(document.Root.Names.Dests).items())
+        links = [(number, str(annotation.Dest), pages[names[str(annotation.Dest)][0].objgen])
+                 for number, page in enumerate(document.pages, start=1) for annotation in page.get("/Annots", [])]
+        with document.open_outline() as outline:
+            def walk(items, depth):
+                for item in items:
+                    yield depth, item.title, pages[item.destination[0].objgen]
+                    yield from walk(item.children, depth + 1)
+            entries = list(walk(outline.root, 0))
+        texts = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+                                capture_output=True, text=True, check=True).stdout for n in pages.values()]
+    return {"pages": len(texts), "text": texts, "outline": entries, "links": links}
+
+
+@pytest.fixture(scope="module")
+def executor():
+    with ThreadPoolExecutor(2) as pool:
+        yield pool
+
+
+def test_chapters_give_the_same_book_as_one_piece(executor, tmp_path):
+    book = _book()
+    one_piece = _reading(typeset_in_one_piece(book, SCREEN), tmp_path)
+    in_chapters = _reading(typeset_in_chapters(book, SCREEN, executor), tmp_path)
+    assert in_chapters == one_piece
+    assert one_piece["pages"] == 15
+    assert "Chapter 2 p. 7" in one_piece["text"][0]  # a contents entry with its real page
+    assert "Page 7 of 15" in one_piece["text"][6]
+    assert one_piece["text"][1].strip() == ""  # the blank verso after the contents page
+    assert (0, "Chapter 3", 11) in one_piece["outline"]
+    assert (1, "c4", 13) in one_piece["links"]  # "see chapter 4" at the end of chapter 3
+
+
+def test_joined_book_is_a_valid_tagged_pdf(executor, tmp_path):
+    path = tmp_path / "book.pdf"
+    path.write_bytes(typeset_in_chapters(_book(), SCREEN, executor))
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        keys = [int(page.obj.StructParents) for page in pdf.pages if "/StructParents" in page.obj]
+        assert len(keys) == len(set(keys)), "every page needs its own marked-content key"
+        assert int(tree.ParentTreeNextKey) == len(tree.ParentTree.Nums) // 2
+
+
+def test_a_longer_chapter_moves_the_page_numbers_after_it(executor, tmp_path):
+    book = _book(length_of_chapter_2=5)
+    assert _reading(typeset_in_chapters(book, SCREEN, executor), tmp_path) == \
+        _reading(typeset_in_one_piece(book, SCREEN), tmp_path)
+
+
+def test_cached_rebuild_is_byte_identical_and_typesets_only_what_changed(executor, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    fresh = typeset_in_chapters(_book(), SCREEN, executor, cache)
+    report = BuildReport()
+    assert typeset_in_chapters(_book(), SCREEN, executor, cache, report=report) == fresh
+    assert report.typeset == []
+    edited = _book()
+    edited.chapters[3] = HtmlChapter("chapter 3", edited.chapters[3].html.replace("Section 1", "Section one"))
+    report = BuildReport()
+    typeset_in_chapters(edited, SCREEN, executor, cache, report=report)
+    assert report.typeset == ["chapter 3", "chapter 3 (page numbers)"]
+
+
+def test_damaged_cache_entry_is_rebuilt_not_used(executor, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    fresh = typeset_in_chapters(_book(), SCREEN, executor, cache)
+    entries = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    damaged = entries[0]
+    data = bytearray(damaged.read_bytes())
+    data[-10] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    report = BuildReport()
+    assert typeset_in_chapters(_book(), SCREEN, executor, cache, report=report) == fresh
+    assert len(report.typeset) == 1
