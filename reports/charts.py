@@ -15,11 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "styles" / "fonts"
 FONT_FAMILY = "Noto Sans"
@@ -74,7 +69,13 @@ def drawn_once(draw):
 
 
 @cache
-def _setup() -> None:
+def _setup():
+    """matplotlib, set up for our charts; loaded only when a chart is drawn (a cached build draws none)."""
+    import matplotlib
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
     for path in sorted(FONT_DIR.glob("*.ttf")):
         font_manager.fontManager.addfont(str(path))
     matplotlib.rcParams.update({
@@ -87,12 +88,13 @@ def _setup() -> None:
         "xtick.color": "#444444",
         "ytick.color": "#222222",
     })
+    return plt
 
 
 def _svg(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
-    plt.close(figure)
+    _setup().close(figure)
     return buffer.getvalue()
 
 
@@ -100,7 +102,7 @@ def _svg(figure) -> bytes:
 def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max: int,
                  alt: str) -> Chart:
     """Horizontal bars for the rated key questions on the declared scale."""
-    _setup()
+    plt = _setup()
     figure, axes = plt.subplots(figsize=(3.3, 0.32 * len(labels) + 0.45))
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, values, color=INK, height=0.55, left=0)
@@ -119,13 +121,14 @@ def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max
     return Chart(_svg(figure), alt)
 
 
+@drawn_once
 def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list[int]], scale_min: int,
                          scale_max: int, alt: str, per_row: int = 4) -> Chart:
     """Small multiples: one panel of rating bars per assessment, side by side on one scale.
 
     The panels share the question labels on the left, so countries compare at a glance.
     """
-    _setup()
+    plt = _setup()
     rows = -(-len(titles) // per_row)
     columns = min(len(titles), per_row)
     figure, grid = plt.subplots(rows, columns, sharey=True, squeeze=False,
@@ -159,10 +162,11 @@ def _shade(value: float, low: float, high: float) -> str:
     return "#" + "".join(f"{round(p + (i - p) * share):02x}" for p, i in zip(pale, ink))
 
 
+@drawn_once
 def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_min: int, scale_max: int,
             alt: str) -> Chart:
     """Rows x columns of ratings: shaded cells with the value printed in each (readable without colour)."""
-    _setup()
+    plt = _setup()
     figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(rows) + 0.7))
     for y, row in enumerate(values):
         for x, value in enumerate(row):
@@ -182,10 +186,11 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_
     return Chart(_svg(figure), alt)
 
 
+@drawn_once
 def population_chart(labels: list[str], values: list[int], approximate: list[bool], value_labels: list[str],
                      alt: str) -> Chart:
     """Population bars; a rounded figure is drawn hatched and open, so it never passes for an exact one."""
-    _setup()
+    plt = _setup()
     figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(labels) + 0.5))
     positions = list(range(len(labels)))[::-1]
     top = max(values)
@@ -205,10 +210,11 @@ def population_chart(labels: list[str], values: list[int], approximate: list[boo
     return Chart(_svg(figure), alt)
 
 
+@drawn_once
 def ranking_chart(labels: list[str], values: list[float], value_labels: list[str], scale_min: int,
                   scale_max: int, alt: str) -> Chart:
     """Partners of one interest by mean rating, strongest first."""
-    _setup()
+    plt = _setup()
     figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.45))
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, values, color=[_shade(v, scale_min - 1, scale_max) for v in values], height=0.6)
@@ -226,10 +232,11 @@ def ranking_chart(labels: list[str], values: list[float], value_labels: list[str
     return Chart(_svg(figure), alt)
 
 
+@drawn_once
 def dumbbell_chart(labels: list[str], before: list[int], after: list[int], before_name: str, after_name: str,
                    scale_min: int, scale_max: int, alt: str) -> Chart:
     """Rating changes: an open circle for the earlier value, a filled one for the later, joined by a line."""
-    _setup()
+    plt = _setup()
     figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.75))
     positions = list(range(len(labels)))[::-1]
     for y, old, new in zip(positions, before, after):

@@ -212,8 +212,9 @@ def _spec_file(path: Path) -> Path:
 
 def _region(args) -> int:
     atlas = load_atlas(args.data)
+    cache = _cache(args)  # before the book is made: its charts come from the cache too
     book = region_dossier(atlas, args.region, _language(args, atlas))
-    return _publish_book(book, args, OUT / f"{args.region}.pdf")
+    return _publish_book(book, args, cache, OUT / f"{args.region}.pdf")
 
 
 def _atlas(args) -> int:
@@ -222,8 +223,9 @@ def _atlas(args) -> int:
         atlas, data_dir = edition.atlas, edition.data_dir
     else:
         atlas, data_dir = load_atlas(args.data), args.data
+    cache = _cache(args)  # before the book is made: its charts come from the cache too
     book = atlas_edition(atlas, _language(args, atlas))
-    return _publish_book(book, args, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
+    return _publish_book(book, args, cache, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
 
 
 def _archive(args) -> int:
@@ -281,7 +283,7 @@ def _typeset(document: Document, args, profile: Profile | None = None, data_dir:
     return pdf
 
 
-def _publish_book(book: Book, args, default_output: Path, data_dir: Path | None = None) -> int:
+def _publish_book(book: Book, args, cache: Cache | None, default_output: Path, data_dir: Path | None = None) -> int:
     """A book typeset in chapters (in parallel, cached) and joined; or in one piece with --one-piece."""
     if args.one_piece:
         return _publish(book.document(), args, default_output, data_dir)
@@ -293,7 +295,7 @@ def _publish_book(book: Book, args, default_output: Path, data_dir: Path | None 
     pages = HtmlBook(chapters, data_dir, document.resources, document.stylesheets)
     report = BuildReport()
     with BuildProgress(enabled=not args.quiet) as progress, chapter_executor(args.jobs, args.scheduler) as workers:
-        pdf = typeset_in_chapters(pages, profile, workers, _cache(args), progress, report)
+        pdf = typeset_in_chapters(pages, profile, workers, cache, progress, report)
     _require_profile(pdf, profile)
     path = write_atomic(args.output or default_output, pdf)
     print(f"wrote {path} ({report.summary()})")
@@ -302,7 +304,7 @@ def _publish_book(book: Book, args, default_output: Path, data_dir: Path | None 
 
 def _cache(args) -> Cache | None:
     """The build cache (ATLAS_CACHE_DIR, else .cache/atlas in the project), also for charts."""
-    if args.no_cache:
+    if args.no_cache or args.one_piece:
         return None
     cache = Cache(Path(os.environ.get("ATLAS_CACHE_DIR") or DEFAULT_CACHE))
     use_chart_cache(cache)

@@ -49,7 +49,8 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"typeset {len(self.typeset)} chapter(s), {len(self.cached)} from the cache"
+        names = f": {', '.join(self.typeset)}" if 0 < len(self.typeset) <= 8 else ""
+        return f"typeset {len(self.typeset)} chapter(s){names}; {len(self.cached)} from the cache"
 
 
 @dataclass

@@ -1,0 +1,106 @@
+"""Issue 6: the atlas typeset in parallel chapters, cached, is the atlas typeset in one piece."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.conftest import DATA, PROJECT, pdf_pages_text
+
+
+def _build(*args, cache: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args), "--quiet"],
+                            cwd=PROJECT, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "ATLAS_CACHE_DIR": str(cache)})
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _navigation(path: Path) -> dict:
+    """Page count, contents entries with their page numbers, outline and link targets, as a reader meets them."""
+    pages = pdf_pages_text(path)
+    contents = re.findall(r"^\s*(\S.*?\S)\s{2,}(\d+)$", pages[2], flags=re.M)  # the contents page
+    with pikepdf.open(path) as pdf:
+        number = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+        links = sorted((n, str(a.Dest), number[names[str(a.Dest)][0].objgen])
+                       for n, page in enumerate(pdf.pages, start=1) for a in page.get("/Annots", []) if "/Dest" in a)
+        with pdf.open_outline() as outline:
+            def walk(items, depth):
+                for item in items:
+                    yield depth, item.title, number[item.destination[0].objgen]
+                    yield from walk(item.children, depth + 1)
+            entries = list(walk(outline.root, 0))
+    return {"pages": len(pages), "contents": contents, "outline": entries, "links": links,
+            "text": [" ".join(page.split()) for page in pages]}
+
+
+@pytest.fixture(scope="module")
+def atlases(tmp_path_factory):
+    work = tmp_path_factory.mktemp("atlas")
+    cache = work / "cache"
+    _build("atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=cache)
+    first = _build("atlas", "--jobs", "2", "-o", work / "chapters.pdf", cache=cache)
+    again = _build("atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache)
+    _build("atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf", cache=work / "unused")
+    return {"dir": work, "cache": cache, "first": first.stdout, "again": again.stdout}
+
+
+def test_chapters_give_the_book_typeset_in_one_piece(atlases):
+    one_piece = _navigation(atlases["dir"] / "one-piece.pdf")
+    chapters = _navigation(atlases["dir"] / "chapters.pdf")
+    assert chapters == one_piece
+    assert ("Methodology", "5") in one_piece["contents"]
+    assert len(one_piece["contents"]) > 10 and len(one_piece["links"]) > 50
+    # The contents' numbers are the pages where the chapters start.
+    starts = {title: page for depth, title, page in one_piece["outline"] if depth == 0}
+    assert [int(page) for title, page in one_piece["contents"] if title in starts] == \
+        [starts[title] for title, page in one_piece["contents"] if title in starts]
+
+
+def test_cached_rebuild_is_byte_identical_to_a_fresh_build(atlases):
+    assert "0 chapter(s)" not in atlases["first"]
+    assert re.search(r"typeset 0 chapter\(s\); \d+ from the cache", atlases["again"])
+    cached = (atlases["dir"] / "cached.pdf").read_bytes()
+    assert cached == (atlases["dir"] / "chapters.pdf").read_bytes()
+    assert cached == (atlases["dir"] / "fresh.pdf").read_bytes()
+
+
+def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(tmp_path):
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(DATA, data)
+    _build("atlas", "--data", data, "-o", tmp_path / "atlas.pdf", cache=cache)
+    text = data / "countries" / "vietnam" / "prosperity.md"
+    text.write_text(text.read_text().replace("## Potential\n\n", "## Potential\n\nOne sentence more. ", 1))
+    report = _build("atlas", "--data", data, "-o", tmp_path / "atlas.pdf", cache=cache).stdout
+    typeset = re.search(r"typeset \d+ chapter\(s\): (.*);", report)[1].split(", ")
+    assert "country vietnam" in typeset
+    assert all(name == "country vietnam" or name.endswith("(page numbers)") or name == "page numbers"
+               for name in typeset), typeset
+
+
+def test_a_damaged_cache_entry_is_detected_and_rebuilt(atlases, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(atlases["cache"], cache)
+    entries = sorted((p for p in cache.rglob("*") if p.is_file()), key=lambda p: -p.stat().st_size)
+    damaged = bytearray(entries[0].read_bytes())  # the largest entry: a typeset chapter
+    damaged[len(damaged) // 2] ^= 0xFF
+    entries[0].write_bytes(bytes(damaged))
+    report = _build("atlas", "-o", tmp_path / "atlas.pdf", cache=cache).stdout
+    assert re.search(r"typeset 1 chapter\(s\): ", report), report
+    assert (tmp_path / "atlas.pdf").read_bytes() == (atlases["dir"] / "fresh.pdf").read_bytes()
+
+
+def test_a_dask_cluster_builds_the_same_book(atlases, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1") as cluster:
+        _build("region", "asia-pacific", "--scheduler", cluster.scheduler_address, "--no-cache",
+               "-o", tmp_path / "dask.pdf", cache=tmp_path / "cache")
+    _build("region", "asia-pacific", "--no-cache", "-o", tmp_path / "local.pdf", cache=tmp_path / "cache")
+    assert (tmp_path / "dask.pdf").read_bytes() == (tmp_path / "local.pdf").read_bytes()
