@@ -61,7 +61,7 @@ def generate(target: Path, countries: int, seed: int = 2023) -> None:
     for i in range(countries):
         slug = f"country-{i + 1:03d}"
         interests = rng.sample(INTERESTS, rng.choice([1, 2]))
-        lines = [f"code: {CODES[i % len(CODES)]}", f'name: {{en: "Country {i + 1:03d}"}}',
+        lines = [f'code: "{CODES[i % len(CODES)]}"', f'name: {{en: "Country {i + 1:03d}"}}',
                  f'capital: {{en: "Capital {i + 1}"}}', f"region: region-{i % regions + 1}",
                  "population:", f'  value: "{rng.randint(1, 300):,},{rng.randint(0, 999):03d},{rng.randint(0, 999):03d}"',
                  "  as_of: 2022-07-01", '  source: "Synthetic benchmark figure"', "assessments:"]

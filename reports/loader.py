@@ -109,6 +109,9 @@ def _problem(source: SourceMap, prefix: tuple, error: dict) -> Problem:
     elif kind not in ("value_error", "assertion_error"):
         expected = _EXPECTED.get(kind) or message.removeprefix("Input should be ")
         message = f"expected {expected}, got {got!r}"
+        if isinstance(got, bool) and kind == "string_type":
+            # YAML reads yes/no/on/off as true/false: Norway's code NO arrives as False.
+            message += " (YAML reads yes, no, on and off as true or false: put the text in quotes)"
     return source.problem(loc, message)
 
 

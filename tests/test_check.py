@@ -66,6 +66,9 @@ BAD_INPUTS = {
     "wrong status": ((JAPAN, "status: active", "status: paused"),
                      "data/countries/japan.yaml:14:5: assessments[0].status: expected 'active' or 'suspended', "
                      "got 'paused'"),
+    "Norway's code read as false": ((JAPAN, "code: JP", "code: NO"),
+                                    "data/countries/japan.yaml:1:1: code: expected a text, got False (YAML "
+                                    "reads yes, no, on and off as true or false: put the text in quotes)"),
     "alias bomb": (("authors.yaml", None, BILLION_LAUGHS),
                    "data/authors.yaml:1:4: document expands to more than 20000 values (aliases nested too deep?); "
                    "refusing to expand it"),
