@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     pack = command("pack", _pack, "build a briefing pack from a pack spec")
     pack.add_argument("spec", type=Path, help="the pack spec, e.g. data/packs/tokyo-delegation-2023.yaml")
     _document_options(pack)
+    _book_options(pack)
 
     handout = command("handout", _handout, "build a symposium handout from an event file")
     handout.add_argument("event", type=Path, help="the event file, e.g. data/events/security-dialogue-2023.yaml")
@@ -186,8 +187,8 @@ def _country(args) -> int:
 def _pack(args) -> int:
     atlas = load_atlas(args.data)
     pack = load_pack(_spec_file(args.spec), atlas)
-    document = briefing_pack(atlas, pack, _language(args, atlas))
-    return _publish(document, args, OUT / f"{args.spec.stem}.pdf")
+    book = briefing_pack(atlas, pack, _language(args, atlas))
+    return _publish_book(book, args, OUT / f"{args.spec.stem}.pdf")
 
 
 def _handout(args) -> int:
@@ -290,7 +291,7 @@ def _publish_book(book: Book, args, cache: Cache | None, default_output: Path, d
     profile = profile_named(args.profile)
     data_dir = Path(data_dir or args.data).resolve()
     document = book.document()
-    chapters = [HtmlChapter(name, html) for name, html in book.chapter_documents()]
+    chapters = [HtmlChapter(name, html, book.recto) for name, html in book.chapter_documents()]
     check_glyphs("".join(chapter.html for chapter in chapters), data_dir, document.resources)
     pages = HtmlBook(chapters, data_dir, document.resources, document.stylesheets)
     report = BuildReport()

@@ -1,4 +1,4 @@
-"""Books: a region dossier or the atlas as an ordered list of chapters.
+"""Books: a region dossier, the atlas or a briefing pack as an ordered list of chapters.
 
 Each chapter is rendered from its own template and context, so a later stage
 can typeset chapters apart (and in parallel) and join them. Today the book is
@@ -20,7 +20,8 @@ from . import Document
 
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter: starts on a right-hand page, rendered from templates/chapters/<kind>.html."""
+    """One chapter: starts on a new page (a right-hand one if its book says so), rendered from
+    templates/chapters/<kind>.html."""
 
     kind: str                 # e.g. "front", "region", "country", "index"
     anchor: str               # the id of its heading; targets of contents, index and cards
@@ -56,6 +57,8 @@ class Book:
     keywords: str
     created: str
     chapters: list[Chapter]
+    stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])  # from styles/, in order
+    recto: bool = True        # chapters start on a right-hand page, after a blank one if need be
 
     @property
     def charts(self) -> list[Chart]:
@@ -66,7 +69,7 @@ class Book:
         """The whole book as one HTML document (chapters concatenated)."""
         return Document("book.html", self.language,
                         {"book": self, "parts": [chapter.html(self.language) for chapter in self.chapters]},
-                        self.charts)
+                        self.charts, self.stylesheets)
 
     def chapter_documents(self) -> list[tuple[str, str]]:
         """(name, HTML) of each chapter as a document of its own with the book's <head>, to typeset apart."""

@@ -1,4 +1,10 @@
-"""The briefing pack: a delegation's selection of country dossiers behind a cover and an overview."""
+"""The briefing pack: a delegation's selection of country dossiers behind a cover and an overview.
+
+A pack is a book of chapters (cover and contents, at a glance, briefing notes,
+one chapter per country, contacts) like the region dossier and the atlas, so
+it is typeset the same way. Unlike theirs, a pack's chapters follow each other
+on the next page: a blank page would be a page without the handling marking.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +14,37 @@ from ..charts import ratings_side_by_side
 from ..i18n import Language
 from ..model import RATED_QUESTIONS, Atlas
 from ..specs import Pack
-from . import Document
+from .book import Book, Chapter
 from .country import QUESTION_LABELS, AssessmentView, CountryChapter, country_chapter
 
 
-def briefing_pack(atlas: Atlas, pack: Pack, language_code: str) -> Document:
+def briefing_pack(atlas: Atlas, pack: Pack, language_code: str) -> Book:
     language = Language(language_code)
-    chapters = [_selected(country_chapter(atlas, country, language), interests)
+    _ = language.gettext
+    spec, edition = pack.spec, atlas.edition
+    dossiers = [_selected(country_chapter(atlas, country, language), interests)
                 for country, interests in pack.selection]
-    views = [view for chapter in chapters for view in chapter.assessments]
+    views = [view for dossier in dossiers for view in dossier.assessments]
     overview = _overview_chart(atlas, views, language)
-    charts = [view.chart for view in views if view.chart] + ([overview] if overview else [])
-    return Document("pack.html", language_code, {
-        "atlas": atlas,
-        "edition": atlas.edition,
-        "pack": pack.spec,
-        "notes": pack.notes,
-        "chapters": chapters,
-        "views": views,
-        "overview": overview,
-        "questions": QUESTION_LABELS,
-        "rated": RATED_QUESTIONS,
-    }, charts, ["atlas.css", "pack.css"])
+    body = [Chapter("glance", "at-a-glance", _("At a glance"), {
+        "edition": edition, "dossiers": dossiers, "overview": overview, "questions": QUESTION_LABELS,
+        "rated": RATED_QUESTIONS}, [overview] if overview else [])]
+    if pack.notes:
+        body.append(Chapter("notes", "briefing-notes", _("Briefing notes"), {"notes": pack.notes}))
+    body += [Chapter("country", dossier.anchor, dossier.country.name.get(language_code), {
+        "edition": edition, "dossier": dossier, "questions": QUESTION_LABELS},
+        [v.chart for v in dossier.assessments if v.chart]) for dossier in dossiers]
+    if spec.contacts:
+        body.append(Chapter("contacts", "contacts", _("Contacts"), {"contacts": spec.contacts}))
+    front = Chapter("pack-cover", "cover", spec.title.get(language_code), {
+        "edition": edition, "kind": _("Briefing pack"), "pack": spec, "marking": spec.marking,
+        "contents": body}, listed=False)
+    names = ", ".join(dossier.country.name.get(language_code) for dossier in dossiers)
+    return Book(language_code, spec.title.get(language_code),
+                f"{_('Briefing pack')}: {spec.delegation.get(language_code)}",
+                spec.prepared_by.get(language_code) if spec.prepared_by else edition.publisher,
+                f"{names}, {_('Partner Atlas')} {edition.edition}", spec.issued.isoformat(),
+                [front, *body], stylesheets=["atlas.css", "pack.css"], recto=False)
 
 
 def _selected(chapter: CountryChapter, interests: list[str]) -> CountryChapter:
