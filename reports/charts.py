@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import io
 from dataclasses import dataclass
 from functools import cache
@@ -36,9 +37,34 @@ class Chart:
         return "chart:" + hashlib.sha256(self.svg).hexdigest()[:20] + ".svg"
 
 
-# Charts already drawn, by content: in this process, and on disk when a build cache is in use.
-_drawn: dict[str, Chart] = {}
-_disk_cache = None
+class PlannedChart:
+    """A chart named by its content (the drawing function and its data) and drawn when first needed.
+
+    Planning is cheap, so documents plan all their charts; a book's build then draws
+    them in its worker processes (`draw_all`) instead of one after the other.
+    """
+
+    def __init__(self, function: str, args: tuple, kwargs: dict, alt: str):
+        self.call = (function, args, tuple(sorted(kwargs.items())))
+        self.content = repr(self.call)
+        self.alt = alt
+
+    @property
+    def name(self) -> str:
+        """A content address: the same drawing always has the same name."""
+        return "chart:" + hashlib.sha256(self.content.encode()).hexdigest()[:20] + ".svg"
+
+    @property
+    def svg(self) -> bytes:
+        if self.content not in _drawn:
+            cached = _cached(self)
+            _keep(self, cached if cached is not None else draw_chart(*self.call), fresh=cached is None)
+        return _drawn[self.content]
+
+
+_DRAWINGS: dict = {}               # function name -> the function that draws it
+_drawn: dict[str, bytes] = {}      # content -> SVG, in this process
+_disk_cache = None                 # and across builds, when a build cache is in use
 
 
 def use_cache(disk_cache) -> None:
@@ -48,24 +74,42 @@ def use_cache(disk_cache) -> None:
 
 
 def drawn_once(draw):
-    """Draw a chart once per distinct content: the arguments are its content."""
+    """Make a chart function plan its chart: drawn once per distinct content, when needed."""
+    _DRAWINGS[draw.__name__] = draw
+    signature = inspect.signature(draw)
+
     @functools.wraps(draw)
-    def chart(*args, **kwargs) -> Chart:
-        content = repr((draw.__name__, args, sorted(kwargs.items())))
-        if content in _drawn:
-            return _drawn[content]
-        key = _disk_cache.key("chart", content) if _disk_cache else None
-        payload = _disk_cache.load(key) if key else None
-        if payload is not None:
-            alt, _, svg = payload.partition(b"\0")
-            result = Chart(svg, alt.decode())
-        else:
-            result = draw(*args, **kwargs)
-            if key:
-                _disk_cache.store(key, result.alt.encode() + b"\0" + result.svg)
-        _drawn[content] = result
-        return result
-    return chart
+    def plan(*args, **kwargs) -> PlannedChart:
+        return PlannedChart(draw.__name__, args, kwargs, signature.bind(*args, **kwargs).arguments["alt"])
+    return plan
+
+
+def draw_chart(function: str, args: tuple, kwargs: tuple) -> bytes:
+    """Draw one planned chart (in whatever process runs it)."""
+    return _DRAWINGS[function](*args, **dict(kwargs)).svg
+
+
+def draw_all(charts, executor) -> None:
+    """Draw the charts not drawn or cached yet, in parallel through `executor`."""
+    waiting = {}
+    for chart in charts:
+        if isinstance(chart, PlannedChart) and chart.content not in _drawn and chart.content not in waiting:
+            if (svg := _cached(chart)) is not None:
+                _keep(chart, svg, fresh=False)
+            else:
+                waiting[chart.content] = (chart, executor.submit(draw_chart, *chart.call))
+    for chart, future in waiting.values():
+        _keep(chart, future.result(), fresh=True)
+
+
+def _cached(chart: PlannedChart) -> bytes | None:
+    return _disk_cache.load(_disk_cache.key("chart", chart.content)) if _disk_cache else None
+
+
+def _keep(chart: PlannedChart, svg: bytes, fresh: bool) -> None:
+    if fresh and _disk_cache:
+        _disk_cache.store(_disk_cache.key("chart", chart.content), svg)
+    _drawn[chart.content] = svg
 
 
 @cache

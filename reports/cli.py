@@ -10,6 +10,7 @@ from pathlib import Path
 from . import archive
 from .cache import DEFAULT_ROOT as DEFAULT_CACHE
 from .cache import Cache
+from .charts import draw_all
 from .charts import use_cache as use_chart_cache
 from .coverage import coverage_report
 from .diff import compare
@@ -290,17 +291,34 @@ def _publish_book(book: Book, args, cache: Cache | None, default_output: Path, d
         return _publish(book.document(), args, default_output, data_dir)
     profile = profile_named(args.profile)
     data_dir = Path(data_dir or args.data).resolve()
-    document = book.document()
-    chapters = [HtmlChapter(name, html, book.recto) for name, html in book.chapter_documents()]
-    check_glyphs("".join(chapter.html for chapter in chapters), data_dir, document.resources)
-    pages = HtmlBook(chapters, data_dir, document.resources, document.stylesheets)
     report = BuildReport()
     with BuildProgress(enabled=not args.quiet) as progress, chapter_executor(args.jobs, args.scheduler) as workers:
+        progress.stage("drawing charts")
+        draw_all(book.charts, workers)
+        resources = {chart.name: chart.svg for chart in book.charts}
+        chapters = [HtmlChapter(name, html, book.recto) for name, html in book.chapter_documents()]
+        for chapter in chapters:
+            _check_glyphs_once(chapter.html, data_dir, resources, cache)
+        pages = HtmlBook(chapters, data_dir, resources, book.stylesheets)
         pdf = typeset_in_chapters(pages, profile, workers, cache, progress, report)
-    _require_profile(pdf, profile)
+    if not report.joined_from_cache:  # a joined book is cached only once it has passed preflight
+        _require_profile(pdf, profile)
+        if cache:
+            cache.store(report.book_key, pdf)
     path = write_atomic(args.output or default_output, pdf)
     print(f"wrote {path} ({report.summary()})")
     return 0
+
+
+def _check_glyphs_once(html: str, data_dir: Path, resources: dict[str, bytes], cache: Cache | None) -> None:
+    """The glyph check of a chapter, skipped when the same chapter passed it before."""
+    charts = {name: svg for name, svg in resources.items() if name in html}
+    key = cache.key("glyphs", html, *charts.values()) if cache else None
+    if key and cache.load(key) is not None:
+        return
+    check_glyphs(html, data_dir, charts)
+    if key:
+        cache.store(key, b"passed")
 
 
 def _cache(args) -> Cache | None:

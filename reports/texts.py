@@ -8,6 +8,8 @@ file or touch the network because of what an editor typed.
 
 from __future__ import annotations
 
+from functools import cache
+
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -28,6 +30,7 @@ _ENGLISH_HEADINGS = ", ".join(f"'## {SECTION_HEADINGS[q][0].capitalize()}'" for 
 QUOTES = {"en": "“”‘’", "de": "„“‚‘"}
 
 
+@cache  # one parser per language: building one costs more than rendering a section
 def _parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[language]})
     md.enable(["replacements", "smartquotes"])

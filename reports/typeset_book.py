@@ -47,6 +47,8 @@ class BuildReport:
 
     typeset: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    book_key: str = ""               # the joined book's cache key (with a cache)
+    joined_from_cache: bool = False  # nothing changed: the joined book itself came from the cache
 
     def summary(self) -> str:
         names = f": {', '.join(self.typeset)}" if 0 < len(self.typeset) <= 8 else ""
@@ -86,7 +88,8 @@ def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, ca
         return _typeset_all(pages, names, profile, executor, cache, progress, report)
 
     _stage(progress, "typesetting chapters")
-    chapters = run([book.chapter_page(c) for c in book.chapters], [c.name for c in book.chapters])
+    final_pages = [book.chapter_page(c) for c in book.chapters]  # as last typeset: the joined book's inputs
+    chapters = run(final_pages, [c.name for c in book.chapters])
     referring = [i for i, c in enumerate(book.chapters) if _PAGE_REF.search(c.html)]
     _stage(progress, "page references")
     for _round in range(_MAX_ROUNDS):
@@ -95,13 +98,22 @@ def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, ca
         pages = [book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
                  for i in referring]
         redone = dict(zip(referring, run(pages, [book.chapters[i].name + " (page numbers)" for i in referring])))
+        for i, page in zip(referring, pages):
+            final_pages[i] = page
         moved = any(redone[i].page_count != chapters[i].page_count for i in referring)
         chapters = [redone.get(i, chapter) for i, chapter in enumerate(chapters)]
         if not moved:
             break
     placements = place(chapters, [c.recto for c in book.chapters])
     _stage(progress, "page numbers")
-    overlay = run([_page_number_overlay(book, placements)], ["page numbers"])[0]
+    overlay_page = _page_number_overlay(book, placements)
+    overlay = run([overlay_page], ["page numbers"])[0]
+    if cache:
+        report.book_key = cache.key("book", *(cache.chapter_key(page, profile) for page in [*final_pages, overlay_page]))
+        joined = cache.load(report.book_key)
+        if joined is not None:
+            report.joined_from_cache = True
+            return joined
     _stage(progress, "joining")
     return join(placements, overlay.pdf)
 
@@ -116,10 +128,12 @@ def _typeset_all(pages, names, profile, executor, cache, progress, report) -> li
     missing = [i for i, r in enumerate(results) if r is None]
     report.cached += [names[i] for i, r in enumerate(results) if r is not None]
     report.typeset += [names[i] for i in missing]
+    # The longest chapters first, so that no worker is left with a long one at the end.
+    missing.sort(key=lambda i: -len(pages[i].html))
     futures = {i: executor.submit(typeset_chapter, pages[i], profile) for i in missing}
     if progress:
         progress.add(len(pages), done=len(pages) - len(missing))
-    for i, future in futures.items():
+    for i, future in futures.items():  # in submission order; results land in book order
         results[i] = future.result()
         if cache:
             cache.put(pages[i], profile, results[i])
