@@ -142,6 +142,18 @@ def _svg(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_margin: float) -> None:
+    """Labels on the left, the rating scale below, a light vertical grid; no frame."""
+    axes.set_yticks(positions, labels)
+    axes.set_xlim(0, scale_max + right_margin)
+    axes.set_xticks(range(scale_min, scale_max + 1))
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color=GRID, linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+
+
 @drawn_once
 def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max: int,
                  alt: str) -> Chart:
@@ -153,14 +165,7 @@ def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max
     for y, value in zip(positions, values):
         axes.text(value + 0.08, y, str(value), va="center", ha="left", fontsize=8,
                   fontweight="bold", color="#222222")
-    axes.set_yticks(positions, labels)
-    axes.set_xlim(0, scale_max + 0.5)
-    axes.set_xticks(range(scale_min, scale_max + 1))
-    axes.tick_params(axis="y", length=0)
-    axes.grid(axis="x", color=GRID, linewidth=0.6)
-    axes.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+    _rating_axes(axes, positions, labels, scale_min, scale_max, 0.5)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
 
@@ -187,14 +192,7 @@ def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list
             axes.text(value + 0.1, y, str(value), va="center", ha="left", fontsize=8,
                       fontweight="bold", color="#222222")
         axes.set_title(titles[index], fontsize=8, fontweight="bold", color=INK, loc="left", pad=4)
-        axes.set_yticks(positions, labels)
-        axes.set_xlim(0, scale_max + 0.7)
-        axes.set_xticks(range(scale_min, scale_max + 1))
-        axes.tick_params(axis="y", length=0)
-        axes.grid(axis="x", color=GRID, linewidth=0.6)
-        axes.set_axisbelow(True)
-        for side in ("top", "right", "left"):
-            axes.spines[side].set_visible(False)
+        _rating_axes(axes, positions, labels, scale_min, scale_max, 0.7)
     figure.tight_layout(pad=0.2, w_pad=1.0, h_pad=1.0)
     return Chart(_svg(figure), alt)
 
@@ -264,14 +262,7 @@ def ranking_chart(labels: list[str], values: list[float], value_labels: list[str
     axes.barh(positions, values, color=[_shade(v, scale_min - 1, scale_max) for v in values], height=0.6)
     for y, value, text in zip(positions, values, value_labels):
         axes.text(value + 0.06, y, text, va="center", ha="left", fontsize=7.5, fontweight="bold", color="#222222")
-    axes.set_yticks(positions, labels)
-    axes.set_xlim(0, scale_max + 0.6)
-    axes.set_xticks(range(scale_min, scale_max + 1))
-    axes.tick_params(axis="y", length=0)
-    axes.grid(axis="x", color=GRID, linewidth=0.6)
-    axes.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+    _rating_axes(axes, positions, labels, scale_min, scale_max, 0.6)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
 
