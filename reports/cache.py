@@ -78,7 +78,7 @@ class Cache:
 
     def store(self, key: str, payload: bytes) -> None:
         checksum = hashlib.sha256(payload).hexdigest().encode()
-        write_atomic(self._path(key), _MAGIC + checksum + b"\n" + payload)
+        write_atomic(self._path(key), _MAGIC + checksum + b"\n" + payload, durable=False)
 
     # Typeset chapters
 

@@ -188,8 +188,9 @@ def _country(args) -> int:
 def _pack(args) -> int:
     atlas = load_atlas(args.data)
     pack = load_pack(_spec_file(args.spec), atlas)
+    cache = _cache(args)  # before the book is made: its charts come from the cache too
     book = briefing_pack(atlas, pack, _language(args, atlas))
-    return _publish_book(book, args, OUT / f"{args.spec.stem}.pdf")
+    return _publish_book(book, args, cache, OUT / f"{args.spec.stem}.pdf")
 
 
 def _handout(args) -> int:

@@ -6,6 +6,7 @@ so the book code has one path whatever runs the jobs.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -30,5 +31,7 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         with ThreadPoolExecutor(1) as executor:  # no second process for a one-job build
             yield executor
         return
-    with ProcessPoolExecutor(jobs) as executor:
+    # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
+    # chapters): each starts small, so the build's memory is what the typesetting needs.
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as executor:
         yield executor

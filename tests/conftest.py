@@ -61,3 +61,23 @@ def japan_pdf(tmp_path_factory) -> Path:
     result = run_build("country", "japan", "-o", path)
     assert result.returncode == 0, result.stderr
     return path
+
+
+def pdf_navigation(path: Path) -> dict:
+    """What a reader navigates by: the outline as (depth, title, page) and every internal link as
+    (page it is on, destination name, page it leads to)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items()) if "/Names" in pdf.Root else {}
+        links = sorted((number, str(annotation.Dest), pages[names[str(annotation.Dest)][0].objgen])
+                       for number, page in enumerate(pdf.pages, start=1) for annotation in page.get("/Annots", [])
+                       if "/Dest" in annotation)
+        with pdf.open_outline() as outline:
+            def walk(items, depth):
+                for item in items:
+                    yield depth, item.title, pages[item.destination[0].objgen]
+                    yield from walk(item.children, depth + 1)
+            entries = list(walk(outline.root, 0))
+    return {"outline": entries, "links": links}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pikepdf
 import pytest
 
-from conftest import DATA, pdf_pages_text, run_build
+from conftest import DATA, pdf_navigation, pdf_pages_text, run_build
 
 SPEC = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(DATA.parent)
 
@@ -34,23 +33,6 @@ def _texts(path: Path) -> list[str]:
     return [" ".join(text.split()) for text in pdf_pages_text(path)]
 
 
-def _navigation(path: Path) -> dict:
-    """The outline as (depth, title, page), and each page's links as the pages they lead to."""
-    with pikepdf.open(path) as pdf:
-        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
-        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
-        links = [(number, pages[names[str(annotation.Dest)][0].objgen])
-                 for number, page in enumerate(pdf.pages, start=1) for annotation in page.get("/Annots", [])
-                 if "/Dest" in annotation]
-        with pdf.open_outline() as outline:
-            def walk(items, depth):
-                for item in items:
-                    yield depth, item.title, pages[item.destination[0].objgen]
-                    yield from walk(item.children, depth + 1)
-            entries = list(walk(outline.root, 0))
-    return {"outline": entries, "links": links}
-
-
 def test_chapters_and_one_piece_give_the_same_pages(in_chapters, in_one_piece):
     chapters, one_piece = _texts(in_chapters), _texts(in_one_piece)
     assert len(chapters) == len(one_piece)
@@ -59,7 +41,7 @@ def test_chapters_and_one_piece_give_the_same_pages(in_chapters, in_one_piece):
 
 
 def test_chapters_and_one_piece_give_the_same_outline_and_links(in_chapters, in_one_piece):
-    chapters, one_piece = _navigation(in_chapters), _navigation(in_one_piece)
+    chapters, one_piece = pdf_navigation(in_chapters), pdf_navigation(in_one_piece)
     assert chapters == one_piece
     assert len(one_piece["outline"]) > 5
     assert len(one_piece["links"]) > 5

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pikepdf
 import pytest
 
-from tests.conftest import DATA, PROJECT, pdf_pages_text
+from tests.conftest import DATA, PROJECT, pdf_navigation, pdf_pages_text
 
 
 def _build(*args, cache: Path) -> subprocess.CompletedProcess:
@@ -25,18 +24,8 @@ def _navigation(path: Path) -> dict:
     """Page count, contents entries with their page numbers, outline and link targets, as a reader meets them."""
     pages = pdf_pages_text(path)
     contents = re.findall(r"^\s*(\S.*?\S)\s{2,}(\d+)$", pages[2], flags=re.M)  # the contents page
-    with pikepdf.open(path) as pdf:
-        number = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
-        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
-        links = sorted((n, str(a.Dest), number[names[str(a.Dest)][0].objgen])
-                       for n, page in enumerate(pdf.pages, start=1) for a in page.get("/Annots", []) if "/Dest" in a)
-        with pdf.open_outline() as outline:
-            def walk(items, depth):
-                for item in items:
-                    yield depth, item.title, number[item.destination[0].objgen]
-                    yield from walk(item.children, depth + 1)
-            entries = list(walk(outline.root, 0))
-    return {"pages": len(pages), "contents": contents, "outline": entries, "links": links,
+    navigation = pdf_navigation(path)
+    return {"pages": len(pages), "contents": contents, **navigation,
             "text": [" ".join(page.split()) for page in pages]}
 
 
