@@ -34,7 +34,7 @@ from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
 from .progress import BuildProgress
 from .specs import load_event, load_pack
 from .typeset import PROJECT, EmbeddedFile, Page, typeset
-from .typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_in_chapters
+from .typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
 from .workers import chapter_executor, default_jobs
 
 DEFAULT_DATA = PROJECT / "data"
@@ -301,7 +301,8 @@ def _publish_book(book: Book, args, cache: Cache | None, default_output: Path, d
         for chapter in chapters:
             _check_glyphs_once(chapter.html, data_dir, resources, cache)
         pages = HtmlBook(chapters, data_dir, resources, book.stylesheets)
-        pdf = typeset_in_chapters(pages, profile, workers, cache, progress, report)
+        join_book = typeset_chapters(pages, profile, workers, cache, progress, report)
+    pdf = join_book()
     if not report.joined_from_cache:  # a joined book is cached only once it has passed preflight
         _require_profile(pdf, profile)
         if cache:

@@ -21,6 +21,7 @@ Page numbers printed inside a chapter must come from the convention
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -82,6 +83,13 @@ def typeset_in_one_piece(book: HtmlBook, profile: Profile) -> bytes:
 def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,
                         report: BuildReport | None = None) -> bytes:
     """The book typeset chapter by chapter through `executor`; see the module's description."""
+    return typeset_chapters(book, profile, executor, cache, progress, report)()
+
+
+def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,
+                     report: BuildReport | None = None) -> Callable[[], bytes]:
+    """Everything that needs the workers; returns what joins the book, to call once they are gone
+    (joining a long book takes memory, and idle workers would hold theirs meanwhile)."""
     report = report if report is not None else BuildReport()
 
     def run(pages: list[Page], names: list[str]) -> list[TypesetChapter]:
@@ -113,9 +121,9 @@ def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, ca
         joined = cache.load(report.book_key)
         if joined is not None:
             report.joined_from_cache = True
-            return joined
+            return lambda: joined
     _stage(progress, "joining")
-    return join(placements, overlay.pdf)
+    return lambda: join(placements, overlay.pdf)
 
 
 def _stage(progress, description: str) -> None:
