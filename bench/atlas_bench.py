@@ -14,7 +14,7 @@ and measures, in one run, each as a separate `build.py atlas` process:
 Wall time is given as a ratio to the baseline, peak memory as the highest sum
 of resident memory over the whole process tree (sampled every 20 ms) against
 the baseline's, and pages per second. The figures are printed and written to
-bench/results.md (or --output).
+out/atlas-bench.md (or --output).
 
     python bench/atlas_bench.py --countries 60
 """
@@ -150,7 +150,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--countries", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--output", type=Path, default=PROJECT / "bench" / "results.md")
+    parser.add_argument("--output", type=Path, default=PROJECT / "out" / "atlas-bench.md")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as temporary:
