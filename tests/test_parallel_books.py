@@ -76,8 +76,10 @@ def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(
 def test_a_damaged_cache_entry_is_detected_and_rebuilt(atlases, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(atlases["cache"], cache)
-    entries = sorted((p for p in cache.rglob("*") if p.is_file()), key=lambda p: -p.stat().st_size)
-    damaged = bytearray(entries[0].read_bytes())  # the largest entry: a typeset chapter
+    # The largest typeset chapter (its entry's header lists the chapter's anchors; the joined book's has none).
+    entries = sorted((p for p in cache.rglob("*") if p.is_file() and b'"anchors"' in p.read_bytes()[:200]),
+                     key=lambda p: -p.stat().st_size)
+    damaged = bytearray(entries[0].read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     entries[0].write_bytes(bytes(damaged))
     report = _build("atlas", "-o", tmp_path / "atlas.pdf", cache=cache).stdout
