@@ -46,8 +46,6 @@ def _styles_version() -> str:
 class Cache:
     def __init__(self, root: Path = DEFAULT_ROOT):
         self.root = Path(root)
-        self.hits = 0
-        self.misses = 0
 
     def key(self, kind: str, *parts: str | bytes) -> str:
         digest = hashlib.sha256(f"{kind}\0{code_version()}\0".encode())
@@ -64,16 +62,13 @@ class Cache:
         try:
             raw = path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
         header_end = len(_MAGIC) + 64
         payload = raw[header_end + 1:]
         if (not raw.startswith(_MAGIC) or raw[header_end:header_end + 1] != b"\n"
                 or raw[len(_MAGIC):header_end].decode("ascii", "replace") != hashlib.sha256(payload).hexdigest()):
             path.unlink(missing_ok=True)  # damaged: never use it, rebuild it
-            self.misses += 1
             return None
-        self.hits += 1
         return payload
 
     def store(self, key: str, payload: bytes) -> None:
