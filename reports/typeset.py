@@ -9,16 +9,20 @@ stops the build with a message naming it: no network, no stray files.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
 import weasyprint
+from weasyprint.css import ColorProfile
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .cmyk import operation_in_cmyk
@@ -150,14 +154,12 @@ def _render(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()):
     """The laid-out document, and a function that writes it as the profile asks."""
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
     base_url = TEMPLATES.as_uri() + "/"
-    color_profiles: dict = {}  # filled by @color-profile rules (print.css), used for the output intent
-    stylesheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher, color_profiles=color_profiles)
-                   for name in [*page.stylesheets, *profile.stylesheets]]
+    styles = _styles((*page.stylesheets, *profile.stylesheets), _styles_state())
     fingerprint = _fingerprint(page, profile, embedded)
     _quiet_weasyprint()
     options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
     document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
-        stylesheets=stylesheets, color_profiles=color_profiles, **options)
+        stylesheets=styles.sheets, font_config=styles.fonts, color_profiles=styles.fresh_color_profiles(), **options)
     if not document.metadata.created:
         # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
         raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
@@ -169,6 +171,35 @@ def _render(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()):
         return document.write_pdf(finisher=_finisher(profile, fingerprint), attachments=attachments or None,
                                   **options)
     return document, write
+
+
+@dataclass(frozen=True)
+class _Styles:
+    sheets: list[weasyprint.CSS]
+    fonts: FontConfiguration  # holds the @font-face rules of the sheets (styles/fonts.css)
+    color_profiles: dict[str, tuple[bytes, ColorProfile]]  # @color-profile rules (print.css): the output intent
+
+    def fresh_color_profiles(self) -> dict[str, ColorProfile]:
+        # A profile object writes different bytes once its name has been read: one per document.
+        return {key: ColorProfile(io.BytesIO(content), profile.src, profile.rendering_intent, profile.components)
+                for key, (content, profile) in self.color_profiles.items()}
+
+
+@lru_cache(maxsize=8)
+def _styles(names: tuple[str, ...], _state: tuple) -> _Styles:
+    """The stylesheets from styles/, parsed once per process (and again only when a file there changes):
+    parsing them and loading their fonts costs more than laying out a short chapter."""
+    fonts, color_profiles = FontConfiguration(), {}
+    fetcher = ProjectFetcher([STYLES], {})
+    with _refused_references():
+        sheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher, font_config=fonts,
+                                 color_profiles=color_profiles) for name in names]
+    return _Styles(sheets, fonts, {key: (profile.content, profile) for key, profile in color_profiles.items()})
+
+
+def _styles_state() -> tuple:
+    return tuple((str(path), stat.st_mtime_ns, stat.st_size)
+                 for path in sorted(STYLES.rglob("*")) if (stat := path.stat()) and path.is_file())
 
 
 @contextmanager

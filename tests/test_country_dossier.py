@@ -1,9 +1,12 @@
 """The country dossier end to end: what a reader of the PDF sees."""
 
+import io
 import re
 import subprocess
+from pathlib import Path
 
 import pikepdf
+from fontTools.ttLib import TTFont
 
 from tests.conftest import outline_titles, pdf_pages_text, run_build
 
@@ -63,6 +66,21 @@ def test_fonts_embedded_and_charts_are_vectors(japan_pdf):
     assert len(images.splitlines()) == 2, f"raster images found:\n{images}"
     # The rating chart's labels are text in the PDF, not glyph outlines.
     assert re.search(r"^\s+Relevance\s+5$", pdf_pages_text(japan_pdf)[0], flags=re.M)
+
+
+def test_text_is_set_in_the_bundled_faces(japan_pdf):
+    """styles/fonts/ (Noto Serif and Sans) whatever the machine has installed; nothing falls back."""
+    bundled = {}
+    for path in (Path(__file__).parent.parent / "styles" / "fonts").glob("*.ttf"):
+        font = TTFont(path, lazy=True)
+        bundled[(font["head"].created, font["head"].modified)] = path.stem
+    with pikepdf.open(japan_pdf) as pdf:
+        embedded = sorted({bundled.get((font["head"].created, font["head"].modified), str(descriptor.FontName))
+                           for descriptor in pdf.objects
+                           if isinstance(descriptor, pikepdf.Dictionary) and "/FontFile2" in descriptor
+                           for font in [TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))]})
+    # A subset keeps the face's head table: its dates tell which file it was cut from.
+    assert embedded == ["NotoSans-Bold", "NotoSans-Regular", "NotoSerif-Italic", "NotoSerif-Regular"]
 
 
 def test_links_point_inside_the_document(japan_pdf):
