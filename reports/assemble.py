@@ -45,11 +45,12 @@ def place(chapters: list[TypesetChapter], recto: list[bool]) -> list[Placement]:
     return placements
 
 
-def join(placements: list[Placement], overlay: bytes | None) -> bytes:
-    """The book: chapters' pages in place, page numbers stamped, outline, links, tags."""
+def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
+    """The book: chapters' pages in place, page numbers stamped from the overlays' pages (one per
+    page of the book, in order), outline, links, tags."""
     book = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(p.chapter.pdf)) for p in placements]
-    numbers = pikepdf.open(io.BytesIO(overlay)) if overlay else None
+    numbers = [pikepdf.open(io.BytesIO(overlay)) for overlay in overlays]
     try:
         first = sources[0]
         _copy_catalog(first, book)
@@ -78,17 +79,15 @@ def join(placements: list[Placement], overlay: bytes | None) -> bytes:
         _write_outline(book, outline_entries)
         if struct_kids:
             _write_structure(book, first, struct_kids, parent_tree, next_struct_key)
-        if numbers is not None:
-            _stamp(book, numbers)
+        if numbers:
+            _stamp(book, [page for overlay in numbers for page in overlay.pages])
         output = io.BytesIO()
         book.save(output, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return output.getvalue()
     finally:
-        for source in sources:
+        for source in [*sources, *numbers]:
             source.close()
-        if numbers is not None:
-            numbers.close()
 
 
 def _copy_catalog(source: pikepdf.Pdf, book: pikepdf.Pdf) -> None:
@@ -186,10 +185,10 @@ def _write_structure(book, first, struct_kids, parent_tree, next_key) -> None:
 _STAMP = "/AtlasPageNumber"
 
 
-def _stamp(book: pikepdf.Pdf, numbers: pikepdf.Pdf) -> None:
+def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page]) -> None:
     """Draw each overlay page (the page number) onto the book's page, marked as an artifact."""
-    for index, page in enumerate(book.pages):
-        form = book.copy_foreign(numbers.pages[index].as_form_xobject())
+    for page, number in zip(book.pages, numbers, strict=True):
+        form = book.copy_foreign(number.as_form_xobject())
         # Pages may share one resources dictionary: give each page its own, with its stamp.
         resources = Dictionary({key: value for key, value in page.obj.get("/Resources", Dictionary()).items()})
         xobjects = Dictionary({key: value for key, value in resources.get("/XObject", Dictionary()).items()})

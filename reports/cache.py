@@ -77,13 +77,13 @@ class Cache:
 
     # Typeset chapters
 
-    def chapter_key(self, page: Page, profile: Profile) -> str:
+    def chapter_key(self, page: Page, profile: Profile, layout_only: bool = False) -> str:
         resources = [name.encode() + b"\0" + data for name, data in sorted(page.resources.items())]
-        return self.key("chapter", page.html, _styles_version(), "\0".join(page.stylesheets),
-                        repr(profile), str(page.data_dir), *resources)
+        return self.key("chapter layout" if layout_only else "chapter", page.html, _styles_version(),
+                        "\0".join(page.stylesheets), repr(profile), str(page.data_dir), *resources)
 
-    def get(self, page: Page, profile: Profile) -> TypesetChapter | None:
-        payload = self.load(self.chapter_key(page, profile))
+    def get(self, page: Page, profile: Profile, layout_only: bool = False) -> TypesetChapter | None:
+        payload = self.load(self.chapter_key(page, profile, layout_only))
         if payload is None:
             return None
         header, _, pdf = payload.partition(b"\0")
@@ -91,8 +91,8 @@ class Cache:
         return TypesetChapter(pdf, meta["page_count"], tuple(tuple(b) for b in meta["bookmarks"]),
                               meta["anchors"], frozenset(meta["stubs"]), tuple(meta["numbered"]))
 
-    def put(self, page: Page, profile: Profile, chapter: TypesetChapter) -> None:
+    def put(self, page: Page, profile: Profile, chapter: TypesetChapter, layout_only: bool = False) -> None:
         meta = {"page_count": chapter.page_count, "bookmarks": chapter.bookmarks, "anchors": chapter.anchors,
                 "stubs": sorted(chapter.stubs), "numbered": chapter.numbered}
-        self.store(self.chapter_key(page, profile),
+        self.store(self.chapter_key(page, profile, layout_only),
                    json.dumps(meta, sort_keys=True).encode() + b"\0" + chapter.pdf)

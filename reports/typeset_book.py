@@ -5,13 +5,14 @@ each a complete HTML document with the same <head>. Typeset in one piece it
 is simply their bodies in a row. Typeset in chapters:
 
 1. every chapter is typeset on its own, in worker processes (or on a Dask
-   cluster), starting at page 1;
+   cluster), starting at page 1; chapters that print page numbers of other
+   places (contents, "p. 12") are only laid out, with stand-in numbers;
 2. their page counts place them in the book (blank versos where a chapter
    must start on a recto), which gives every anchor its book page number;
-3. chapters that print page numbers of other places (contents, "p. 12")
-   are typeset again with those numbers, until no page count moves;
-4. "page x of y" is typeset once for the whole book as an overlay;
-5. the joiner stamps the numbers and joins pages, outline, links and tags.
+3. the chapters that print page numbers are typeset with those numbers, and
+   "page x of y" for the whole book as an overlay, in parts, alongside;
+   if a page count moved, again, until none does;
+4. the joiner stamps the numbers and joins pages, outline, links and tags.
 
 Page numbers printed inside a chapter must come from the convention
 `<a class="page-ref" href="#anchor"></a>`, whose CSS prints
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import join, place
@@ -92,38 +93,49 @@ def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache
     (joining a long book takes memory, and idle workers would hold theirs meanwhile)."""
     report = report if report is not None else BuildReport()
 
-    def run(pages: list[Page], names: list[str]) -> list[TypesetChapter]:
-        return _typeset_all(pages, names, profile, executor, cache, progress, report)
+    def run(jobs: list[tuple[Page, bool]], names: list[str]) -> list[TypesetChapter]:
+        return _typeset_all(jobs, names, profile, executor, cache, progress, report)
 
-    _stage(progress, "typesetting chapters")
-    final_pages = [book.chapter_page(c) for c in book.chapters]  # as last typeset: the joined book's inputs
-    chapters = run(final_pages, [c.name for c in book.chapters])
+    names = [c.name for c in book.chapters]
+    recto = [c.recto for c in book.chapters]
     referring = [i for i, c in enumerate(book.chapters) if _PAGE_REF.search(c.html)]
+    _stage(progress, "typesetting chapters")
+    # A chapter that prints no page numbers is typeset for good. One that does (contents, index)
+    # is only laid out, with stand-in numbers, to learn how many pages it takes.
+    stand_in = _stand_in_numbers(book)
+    final_pages = [book.chapter_page(c) for c in book.chapters]  # as last typeset: the joined book's inputs
+    first = [(book.chapter_page(c, _page_ref_css(c.html, stand_in)), True) if i in referring
+             else (final_pages[i], False) for i, c in enumerate(book.chapters)]
+    chapters = run(first, [n + " (layout)" if i in referring else n for i, n in enumerate(names)])
     _stage(progress, "page references")
     for _round in range(_MAX_ROUNDS):
-        placements = place(chapters, [c.recto for c in book.chapters])
+        placements = place(chapters, recto)
         numbers = _page_numbers(placements)
-        pages = [book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
-                 for i in referring]
-        redone = dict(zip(referring, run(pages, [book.chapters[i].name + " (page numbers)" for i in referring])))
-        for i, page in zip(referring, pages):
-            final_pages[i] = page
-        moved = any(redone[i].page_count != chapters[i].page_count for i in referring)
+        for i in referring:
+            final_pages[i] = book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
+        overlay_pages = _page_number_overlay(book, placements)
+        # The page numbers are typeset alongside, for these placements: right unless a page count moves.
+        done = run([(final_pages[i], False) for i in referring] + [(page, False) for page in overlay_pages],
+                   [names[i] + " (page numbers)" for i in referring] + ["page numbers"] * len(overlay_pages))
+        redone, overlays = dict(zip(referring, done)), done[len(referring):]
+        moved = any((redone[i].page_count, redone[i].anchors) != (chapters[i].page_count, chapters[i].anchors)
+                    for i in referring)
         chapters = [redone.get(i, chapter) for i, chapter in enumerate(chapters)]
         if not moved:
             break
-    placements = place(chapters, [c.recto for c in book.chapters])
-    _stage(progress, "page numbers")
-    overlay_page = _page_number_overlay(book, placements)
-    overlay = run([overlay_page], ["page numbers"])[0]
+    placements = place(chapters, recto)  # the same positions, now with the chapters as typeset last
+    if moved:  # not settled after the last round: number the pages as they are now
+        overlay_pages = _page_number_overlay(book, placements)
+        overlays = run([(page, False) for page in overlay_pages], ["page numbers"] * len(overlay_pages))
     if cache:
-        report.book_key = cache.key("book", *(cache.chapter_key(page, profile) for page in [*final_pages, overlay_page]))
+        report.book_key = cache.key("book", *(cache.chapter_key(page, profile)
+                                              for page in [*final_pages, *overlay_pages]))
         joined = cache.load(report.book_key)
         if joined is not None:
             report.joined_from_cache = True
             return lambda: joined
     _stage(progress, "joining")
-    return lambda: join(placements, overlay.pdf)
+    return lambda: join(placements, [overlay.pdf for overlay in overlays])
 
 
 def _stage(progress, description: str) -> None:
@@ -131,20 +143,22 @@ def _stage(progress, description: str) -> None:
         progress.stage(description)
 
 
-def _typeset_all(pages, names, profile, executor, cache, progress, report) -> list[TypesetChapter]:
-    results: list[TypesetChapter | None] = [cache.get(p, profile) if cache else None for p in pages]
+def _typeset_all(jobs, names, profile, executor, cache, progress, report) -> list[TypesetChapter]:
+    """Each (page, layout only?) job from the cache or typeset through the executor, in the given order."""
+    results: list[TypesetChapter | None] = [cache.get(page, profile, layout_only) if cache else None
+                                            for page, layout_only in jobs]
     missing = [i for i, r in enumerate(results) if r is None]
     report.cached += [names[i] for i, r in enumerate(results) if r is not None]
     report.typeset += [names[i] for i in missing]
     # The longest chapters first, so that no worker is left with a long one at the end.
-    missing.sort(key=lambda i: -len(pages[i].html))
-    futures = {i: executor.submit(typeset_chapter, pages[i], profile) for i in missing}
+    missing.sort(key=lambda i: -len(jobs[i][0].html))
+    futures = {i: executor.submit(typeset_chapter, jobs[i][0], profile, jobs[i][1]) for i in missing}
     if progress:
-        progress.add(len(pages), done=len(pages) - len(missing))
+        progress.add(len(jobs), done=len(jobs) - len(missing))
     for i, future in futures.items():  # in submission order; results land in book order
         results[i] = future.result()
         if cache:
-            cache.put(pages[i], profile, results[i])
+            cache.put(jobs[i][0], profile, results[i], jobs[i][1])
         if progress:
             progress.advance()
     return results
@@ -168,14 +182,33 @@ def _page_ref_css(html: str, numbers: dict[str, int]) -> str:
     return "\n".join(rules)
 
 
-def _page_number_overlay(book: HtmlBook, placements) -> Page:
-    """Empty pages with only 'page x of y', numbered like the book's pages."""
+def _stand_in_numbers(book: HtmlBook) -> dict[str, int]:
+    """Page numbers to lay out page references with before the real ones are known: of the width
+    the real ones will likely have (a chapter takes a few pages), so that the page counts hold."""
+    guess = 10 ** (len(str(4 * len(book.chapters))) - 1)
+    return {name: guess for chapter in book.chapters for name in _PAGE_REF.findall(chapter.html)}
+
+
+_OVERLAY_PART = 200  # pages of the page-number overlay typeset in one job
+
+
+def _page_number_overlay(book: HtmlBook, placements) -> list[Page]:
+    """Empty pages with only 'page x of y', numbered like the book's pages, in parts that the
+    workers typeset side by side: each part starts its page counter where the one before ended."""
     flags: list[bool] = []
     for placement in placements:
         flags += [False] * placement.blank_before + list(placement.chapter.numbered)
     head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE))
-    pages = "".join('<div class="page-number-page{}"></div>'.format("" if f else " unnumbered") for f in flags)
-    return Page(f"{head}<body>{pages}</body></html>", book.data_dir, {}, book.stylesheets)
+    # 'of y' counts the whole book, not the part (the footer's text comes from the template).
+    head = head.replace("counter(pages)", f'"{len(flags)}"')
+    parts = []
+    for start in range(0, len(flags), _OVERLAY_PART):
+        pages = "".join('<div class="page-number-page{}"></div>'.format("" if f else " unnumbered")
+                        for f in flags[start:start + _OVERLAY_PART])
+        first = f"<style>@page :first {{ counter-reset: page {start + 1}; }}</style></head>"
+        parts.append(Page(f"{head.replace('</head>', first, 1)}<body>{pages}</body></html>", book.data_dir, {},
+                          book.stylesheets))
+    return parts
 
 
 def _add_style(html: str, stylesheet: str, css: str = "") -> str:

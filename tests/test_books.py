@@ -94,6 +94,14 @@ def test_a_longer_chapter_moves_the_page_numbers_after_it(executor, tmp_path):
         _reading(typeset_in_one_piece(book, SCREEN), tmp_path)
 
 
+def test_page_numbers_typeset_in_parts_run_on_across_them(executor, tmp_path, monkeypatch):
+    monkeypatch.setattr("reports.typeset_book._OVERLAY_PART", 4)  # 15 pages: four parts
+    book = _book()
+    in_chapters = _reading(typeset_in_chapters(book, SCREEN, executor), tmp_path)
+    assert in_chapters == _reading(typeset_in_one_piece(book, SCREEN), tmp_path)
+    assert "Page 5 of 15" in in_chapters["text"][4] and "Page 15 of 15" in in_chapters["text"][14]
+
+
 def test_cached_rebuild_is_byte_identical_and_typesets_only_what_changed(executor, tmp_path):
     cache = Cache(tmp_path / "cache")
     fresh = typeset_in_chapters(_book(), SCREEN, executor, cache)
@@ -104,7 +112,7 @@ def test_cached_rebuild_is_byte_identical_and_typesets_only_what_changed(executo
     edited.chapters[3] = HtmlChapter("chapter 3", edited.chapters[3].html.replace("Section 1", "Section one"))
     report = BuildReport()
     typeset_in_chapters(edited, SCREEN, executor, cache, report=report)
-    assert report.typeset == ["chapter 3", "chapter 3 (page numbers)"]
+    assert report.typeset == ["chapter 3 (layout)", "chapter 3 (page numbers)"]
 
 
 def test_damaged_cache_entry_is_rebuilt_not_used(executor, tmp_path):

@@ -1,7 +1,5 @@
 """Rendering reads only the project's folders, and never replaces a good file with a broken one."""
 
-from pathlib import Path
-
 import pytest
 
 from reports.output import write_atomic
