@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .output import write_atomic
 from .profiles import Profile
-from .typeset import PROJECT, STYLES, Page, TypesetChapter
+from .i18n import LOCALE_DIR
+from .typeset import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
 
 DEFAULT_ROOT = PROJECT / ".cache" / "atlas"
 _MAGIC = b"partner-atlas-cache 1\n"
@@ -37,9 +38,17 @@ def code_version() -> str:
 
 @cache
 def _styles_version() -> str:
+    return _digest(STYLES)
+
+
+def _digest(*sources: Path) -> str:
+    """The names and contents of the files (and of every file in the folders) given."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in STYLES.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(STYLES).as_posix().encode() + b"\0" + path.read_bytes())
+    for source in sources:
+        files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+        for path in files:
+            name = path.relative_to(source).as_posix() if source.is_dir() else str(path)
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -74,6 +83,14 @@ class Cache:
     def store(self, key: str, payload: bytes) -> None:
         checksum = hashlib.sha256(payload).hexdigest().encode()
         write_atomic(self._path(key), _MAGIC + checksum + b"\n" + payload, durable=False)
+
+    # Whole builds
+
+    def build_key(self, arguments: list[str], sources: list[Path]) -> str:
+        """A build's inputs, read before anything is loaded: the command's arguments, the data it is
+        made from (files and folders), the templates, the styles and their fonts, the translations."""
+        return self.key("build", "\0".join(arguments), *(_digest(Path(source)) for source in sources),
+                        _digest(TEMPLATES), _styles_version(), _digest(*sorted(LOCALE_DIR.rglob("*.po"))))
 
     # Typeset chapters
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import archive
@@ -186,11 +188,11 @@ def _country(args) -> int:
 
 
 def _pack(args) -> int:
-    atlas = load_atlas(args.data)
-    pack = load_pack(_spec_file(args.spec), atlas)
-    cache = _cache(args)  # before the book is made: its charts come from the cache too
-    book = briefing_pack(atlas, pack, _language(args, atlas))
-    return _publish_book(book, args, cache, OUT / f"{args.spec.stem}.pdf")
+    def make() -> tuple[Book, Path, Path]:
+        atlas = load_atlas(args.data)
+        pack = load_pack(_spec_file(args.spec), atlas)
+        return briefing_pack(atlas, pack, _language(args, atlas)), OUT / f"{args.spec.stem}.pdf", args.data
+    return _publish_book(args, [args.data, args.spec], make)
 
 
 def _handout(args) -> int:
@@ -214,21 +216,21 @@ def _spec_file(path: Path) -> Path:
 
 
 def _region(args) -> int:
-    atlas = load_atlas(args.data)
-    cache = _cache(args)  # before the book is made: its charts come from the cache too
-    book = region_dossier(atlas, args.region, _language(args, atlas))
-    return _publish_book(book, args, cache, OUT / f"{args.region}.pdf")
+    def make() -> tuple[Book, Path, Path]:
+        atlas = load_atlas(args.data)
+        return region_dossier(atlas, args.region, _language(args, atlas)), OUT / f"{args.region}.pdf", args.data
+    return _publish_book(args, [args.data], make)
 
 
 def _atlas(args) -> int:
-    if args.edition:
-        edition = load_edition(args.edition, args.data, args.archive_dir)
-        atlas, data_dir = edition.atlas, edition.data_dir
-    else:
-        atlas, data_dir = load_atlas(args.data), args.data
-    cache = _cache(args)  # before the book is made: its charts come from the cache too
-    book = atlas_edition(atlas, _language(args, atlas))
-    return _publish_book(book, args, cache, OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir)
+    def make() -> tuple[Book, Path, Path]:
+        if args.edition:
+            edition = load_edition(args.edition, args.data, args.archive_dir)
+            atlas, data_dir = edition.atlas, edition.data_dir
+        else:
+            atlas, data_dir = load_atlas(args.data), args.data
+        return atlas_edition(atlas, _language(args, atlas)), OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir
+    return _publish_book(args, [args.data, *([args.archive_dir / args.edition] if args.edition else [])], make)
 
 
 def _archive(args) -> int:
@@ -286,12 +288,26 @@ def _typeset(document: Document, args, profile: Profile | None = None, data_dir:
     return pdf
 
 
-def _publish_book(book: Book, args, cache: Cache | None, default_output: Path, data_dir: Path | None = None) -> int:
-    """A book typeset in chapters (in parallel, cached) and joined; or in one piece with --one-piece."""
+def _publish_book(args, sources: list[Path], make: Callable[[], tuple[Book, Path, Path]]) -> int:
+    """A book typeset in chapters (in parallel, cached) and joined; or in one piece with --one-piece.
+
+    `make` loads the data and makes the book, its default output file and its data folder;
+    `sources` are the files and folders it reads. When none of those, nor the templates, styles,
+    translations and code, changed since a build with the same arguments, that build's book is
+    written again straight from the cache, without loading anything.
+    """
+    cache = _cache(args)  # before the book is made: its charts come from the cache too
+    build_key = cache.build_key(_book_arguments(args), sources) if cache else ""
+    if build_key and (unchanged := _unchanged_build(cache, build_key)):
+        pdf, default_output = unchanged
+        path = write_atomic(args.output or default_output, pdf)
+        print(f"wrote {path} (nothing changed since the last build: its book, from the cache)")
+        return 0
+    book, default_output, data_dir = make()
     if args.one_piece:
         return _publish(book.document(), args, default_output, data_dir)
     profile = profile_named(args.profile)
-    data_dir = Path(data_dir or args.data).resolve()
+    data_dir = Path(data_dir).resolve()
     report = BuildReport()
     with BuildProgress(enabled=not args.quiet) as progress, chapter_executor(args.jobs, args.scheduler) as workers:
         progress.stage("drawing charts")
@@ -307,9 +323,28 @@ def _publish_book(book: Book, args, cache: Cache | None, default_output: Path, d
         _require_profile(pdf, profile)
         if cache:
             cache.store(report.book_key, pdf)
+    if cache:
+        cache.store(build_key, json.dumps({"book": report.book_key, "output": str(default_output)}).encode())
     path = write_atomic(args.output or default_output, pdf)
     print(f"wrote {path} ({report.summary()})")
     return 0
+
+
+def _book_arguments(args) -> list[str]:
+    """What shapes a book besides its files (not --jobs, --scheduler, --quiet or --output)."""
+    shaping = ("command", "region", "spec", "edition", "lang", "profile", "data", "archive_dir")
+    return [f"{name}={getattr(args, name).__name__ if name == 'command' else getattr(args, name)}"
+            for name in shaping if hasattr(args, name)]
+
+
+def _unchanged_build(cache: Cache, build_key: str) -> tuple[bytes, Path] | None:
+    """The book of an earlier build with the same inputs, and its default output file."""
+    record = cache.load(build_key)
+    if record is None:
+        return None
+    earlier = json.loads(record)
+    pdf = cache.load(earlier["book"])
+    return (pdf, Path(earlier["output"])) if pdf is not None else None
 
 
 def _check_glyphs_once(html: str, data_dir: Path, resources: dict[str, bytes], cache: Cache | None) -> None:
