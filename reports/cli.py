@@ -303,21 +303,26 @@ def _publish_book(args, sources: list[Path], make: Callable[[], tuple[Book, Path
         path = write_atomic(args.output or default_output, pdf)
         print(f"wrote {path} (nothing changed since the last build: its book, from the cache)")
         return 0
-    book, default_output, data_dir = make()
     if args.one_piece:
+        book, default_output, data_dir = make()
         return _publish(book.document(), args, default_output, data_dir)
     profile = profile_named(args.profile)
-    data_dir = Path(data_dir).resolve()
     report = BuildReport()
+    # The workers start first: they get ready while the data loads.
     with BuildProgress(enabled=not args.quiet) as progress, chapter_executor(args.jobs, args.scheduler) as workers:
+        progress.stage("loading")
+        book, default_output, data_dir = make()
+        data_dir = Path(data_dir).resolve()
         progress.stage("drawing charts")
         draw_all(book.charts, workers)
         resources = {chart.name: chart.svg for chart in book.charts}
         chapters = [HtmlChapter(name, html, book.recto) for name, html in book.chapter_documents()]
-        for chapter in chapters:
-            _check_glyphs_once(chapter.html, data_dir, resources, cache)
+
+        def check_glyphs() -> None:
+            for chapter in chapters:
+                _check_glyphs_once(chapter.html, data_dir, resources, cache)
         pages = HtmlBook(chapters, data_dir, resources, book.stylesheets)
-        join_book = typeset_chapters(pages, profile, workers, cache, progress, report)
+        join_book = typeset_chapters(pages, profile, workers, cache, progress, report, meanwhile=check_glyphs)
     pdf = join_book()
     if not report.joined_from_cache:  # a joined book is cached only once it has passed preflight
         _require_profile(pdf, profile)

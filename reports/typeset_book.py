@@ -88,13 +88,18 @@ def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, ca
 
 
 def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,
-                     report: BuildReport | None = None) -> Callable[[], bytes]:
+                     report: BuildReport | None = None, meanwhile: Callable[[], None] = lambda: None
+                     ) -> Callable[[], bytes]:
     """Everything that needs the workers; returns what joins the book, to call once they are gone
-    (joining a long book takes memory, and idle workers would hold theirs meanwhile)."""
+    (joining a long book takes memory, and idle workers would hold theirs meanwhile).
+
+    `meanwhile` is work for this process while the workers typeset the chapters (a check of the
+    chapters); if it raises, the chapters not yet begun are called off and the error goes on.
+    """
     report = report if report is not None else BuildReport()
 
-    def run(jobs: list[tuple[Page, bool]], names: list[str]) -> list[TypesetChapter]:
-        return _typeset_all(jobs, names, profile, executor, cache, progress, report)
+    def run(jobs: list[tuple[Page, bool]], names: list[str], meanwhile=lambda: None) -> list[TypesetChapter]:
+        return _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwhile)
 
     names = [c.name for c in book.chapters]
     recto = [c.recto for c in book.chapters]
@@ -106,7 +111,7 @@ def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache
     final_pages = [book.chapter_page(c) for c in book.chapters]  # as last typeset: the joined book's inputs
     first = [(book.chapter_page(c, _page_ref_css(c.html, stand_in)), True) if i in referring
              else (final_pages[i], False) for i, c in enumerate(book.chapters)]
-    chapters = run(first, [n + " (layout)" if i in referring else n for i, n in enumerate(names)])
+    chapters = run(first, [n + " (layout)" if i in referring else n for i, n in enumerate(names)], meanwhile)
     _stage(progress, "page references")
     for _round in range(_MAX_ROUNDS):
         placements = place(chapters, recto)
@@ -143,7 +148,7 @@ def _stage(progress, description: str) -> None:
         progress.stage(description)
 
 
-def _typeset_all(jobs, names, profile, executor, cache, progress, report) -> list[TypesetChapter]:
+def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwhile) -> list[TypesetChapter]:
     """Each (page, layout only?) job from the cache or typeset through the executor, in the given order."""
     results: list[TypesetChapter | None] = [cache.get(page, profile, layout_only) if cache else None
                                             for page, layout_only in jobs]
@@ -155,6 +160,12 @@ def _typeset_all(jobs, names, profile, executor, cache, progress, report) -> lis
     futures = {i: executor.submit(typeset_chapter, jobs[i][0], profile, jobs[i][1]) for i in missing}
     if progress:
         progress.add(len(jobs), done=len(jobs) - len(missing))
+    try:
+        meanwhile()
+    except BaseException:
+        for future in futures.values():
+            future.cancel()
+        raise
     for i, future in futures.items():  # in submission order; results land in book order
         results[i] = future.result()
         if cache:

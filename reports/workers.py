@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -34,4 +35,7 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as executor:
+        # Processes start on demand, and the first waits for the fork server to import our code: start
+        # them from a thread, so that they get ready while the caller loads the data.
+        threading.Thread(target=lambda: [executor.submit(int) for _ in range(jobs)], daemon=True).start()
         yield executor

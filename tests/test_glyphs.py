@@ -31,6 +31,18 @@ def test_a_character_no_font_covers_is_refused_with_its_place(data_copy, tmp_pat
     assert not target.exists()
 
 
+def test_a_book_refuses_it_too_and_writes_nothing(data_copy, tmp_path):
+    # Books check their chapters while the workers typeset them: the error stops the build all the same.
+    replace_in(data_copy / "countries" / "japan.yaml", 'name: {en: "Japan",', 'name: {en: "Japan \U00013000",')
+    target = tmp_path / "asia-pacific.pdf"
+    result = run_build("region", "asia-pacific", "--data", data_copy, "--quiet", "-o", target)
+    assert result.returncode == 2
+    assert "countries/japan.yaml:2:19: character '\U00013000' (U+13000 EGYPTIAN HIEROGLYPH A001) in '" \
+        in result.stderr.splitlines()[0]
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
 def test_the_document_part_is_named_when_the_text_is_in_the_body(data_copy, tmp_path):
     # a variation selector is not drawn and so not reported; the G clef is not in any of our fonts
     replace_in(data_copy / "countries" / "japan.yaml", '"OAG Haus 4F"', '"OAG Haus 4F \U0001D11E\ufe0e"')
