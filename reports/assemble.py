@@ -148,11 +148,11 @@ def _move_structure(book, source, pages, next_key, parent_tree, struct_kids) -> 
     if root is None:
         return next_key
     offset = next_key
-    nums = root.ParentTree.get("/Nums", Array())
+    nums = _copy(book, source, root.ParentTree.get("/Nums", Array()))  # copied in one go: much faster
     highest = -1
     for i in range(0, len(nums), 2):
         key = int(nums[i])
-        parent_tree += [key + offset, _copy(book, source, nums[i + 1])]
+        parent_tree += [key + offset, nums[i + 1]]
         highest = max(highest, key)
     for page in pages:
         if "/StructParents" in page.obj:

@@ -19,6 +19,7 @@ from pathlib import Path
 from .output import write_atomic
 from .profiles import Profile
 from .i18n import LOCALE_DIR
+from .preflight import Check
 from .typeset import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
 
 DEFAULT_ROOT = PROJECT / ".cache" / "atlas"
@@ -106,10 +107,12 @@ class Cache:
         header, _, pdf = payload.partition(b"\0")
         meta = json.loads(header)
         return TypesetChapter(pdf, meta["page_count"], tuple(tuple(b) for b in meta["bookmarks"]),
-                              meta["anchors"], frozenset(meta["stubs"]), tuple(meta["numbered"]))
+                              meta["anchors"], frozenset(meta["stubs"]), tuple(meta["numbered"]),
+                              tuple(Check(*check) for check in meta["checks"]))
 
     def put(self, page: Page, profile: Profile, chapter: TypesetChapter, layout_only: bool = False) -> None:
         meta = {"page_count": chapter.page_count, "bookmarks": chapter.bookmarks, "anchors": chapter.anchors,
-                "stubs": sorted(chapter.stubs), "numbered": chapter.numbered}
+                "stubs": sorted(chapter.stubs), "numbered": chapter.numbered,
+                "checks": [(check.name, check.passed, check.detail) for check in chapter.checks]}
         self.store(self.chapter_key(page, profile, layout_only),
                    json.dumps(meta, sort_keys=True).encode() + b"\0" + chapter.pdf)

@@ -30,7 +30,7 @@ from .glyphs import check_glyphs
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
-from .preflight import preflight, print_report
+from .preflight import book_checks, preflight, print_report
 from .problems import BuildError, InputError, Problem, display_path
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
 from .progress import BuildProgress
@@ -325,7 +325,7 @@ def _publish_book(args, sources: list[Path], make: Callable[[], tuple[Book, Path
         join_book = typeset_chapters(pages, profile, workers, cache, progress, report, meanwhile=check_glyphs)
     pdf = join_book()
     if not report.joined_from_cache:  # a joined book is cached only once it has passed preflight
-        _require_profile(pdf, profile)
+        _require_profile(pdf, profile, report.content_checks)
         if cache:
             cache.store(report.book_key, pdf)
     if cache:
@@ -372,8 +372,10 @@ def _cache(args) -> Cache | None:
     return cache
 
 
-def _require_profile(pdf: bytes, profile: Profile) -> None:
-    failed = [check for check in preflight(pdf, profile) if not check.passed]
+def _require_profile(pdf: bytes, profile: Profile, parts: list | None = None) -> None:
+    """Preflight; for a book, `parts` holds the content checks its chapters passed in the workers."""
+    checks = preflight(pdf, profile) if parts is None else book_checks(pdf, profile, parts)
+    failed = [check for check in checks if not check.passed]
     if failed:
         details = "; ".join(f"{check.name}: {check.detail}" for check in failed)
         raise BuildError(f"the PDF does not meet the {profile.name} profile ({profile.standard}), "

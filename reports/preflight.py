@@ -43,22 +43,59 @@ class Check:
 
 
 def preflight(pdf: bytes, profile: Profile) -> list[Check]:
+    """Every check of the profile, on one PDF."""
+    return _checks(pdf, profile, _document_checks, _content_checks)
+
+
+def content_checks(pdf: bytes, profile: Profile) -> list[Check]:
+    """The checks of what the pages draw (fonts, figures' alt text, colours, images), for a chapter
+    that will be joined into a book: the join copies these objects as they are."""
+    return _checks(pdf, profile, _content_checks)
+
+
+def book_checks(pdf: bytes, profile: Profile, chapters: list[tuple[str, list[Check]]]) -> list[Check]:
+    """A book joined from chapters: the document checks on the book itself, the content checks
+    as its chapters passed or failed them (each failure named with its chapter)."""
+    checks = _checks(pdf, profile, _document_checks)
+    if len(checks) == 1 and checks[0].name == "readable PDF":
+        return checks
+    for name in dict.fromkeys(check.name for _, part in chapters for check in part):
+        failed = [f"{chapter}: {check.detail}" for chapter, part in chapters for check in part
+                  if check.name == name and not check.passed]
+        checked = sum(check.name == name for _, part in chapters for check in part)
+        checks.append(Check(name, not failed, "; ".join(failed) or f"passed in each of {checked} parts"))
+    return checks
+
+
+def _checks(pdf: bytes, profile: Profile, *kinds) -> list[Check]:
     try:
         document = pikepdf.open(io.BytesIO(pdf))
     except pikepdf.PdfError as error:
         return [Check("readable PDF", False, str(error))]
     with document:
-        checks = [_fonts_embedded(document), _identification(document, profile.standard)]
-        if profile.name in _OUTPUT_INTENTS:
-            checks.append(_output_intent(document, profile))
-        if profile.name == "print":
-            checks += [_page_boxes(document), _cmyk_only(document), _image_resolution(document),
-                       _no_annotations(document)]
-        if profile.name == "screen":
-            checks += _accessibility(document)
-        if profile.name == "archive":
-            checks += [_not_encrypted(document), _attachments(document)]
-        return checks
+        return [check for kind in kinds for check in kind(document, profile)]
+
+
+def _document_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
+    checks = [_identification(document, profile.standard)]
+    if profile.name in _OUTPUT_INTENTS:
+        checks.append(_output_intent(document, profile))
+    if profile.name == "print":
+        checks += [_page_boxes(document), _no_annotations(document)]
+    if profile.name == "screen":
+        checks += _accessibility(document)
+    if profile.name == "archive":
+        checks += [_not_encrypted(document), _attachments(document)]
+    return checks
+
+
+def _content_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
+    checks = [_fonts_embedded(document)]
+    if profile.name == "print":
+        checks += [_cmyk_only(document), _image_resolution(document)]
+    if profile.name == "screen":
+        checks.append(_alt_text(document))
+    return checks
 
 
 def print_report(path: Path, profile: Profile, checks: list[Check]) -> None:
@@ -236,8 +273,6 @@ def _multiply(a, b):
 def _accessibility(document: pikepdf.Pdf) -> list[Check]:
     root = document.Root
     structure = root.get("/StructTreeRoot")
-    figures = _figures(structure) if structure is not None else []
-    without_alt = [index for index, figure in enumerate(figures, 1) if not str(figure.get("/Alt", "")).strip()]
     marked = root.get("/MarkInfo", {}).get("/Marked", False)
     language = str(root.get("/Lang", "")).strip()
     title = str(document.docinfo.get("/Title", "")).strip() or document.open_metadata().get("dc:title", "")
@@ -250,11 +285,17 @@ def _accessibility(document: pikepdf.Pdf) -> list[Check]:
         Check("title", bool(title), title if title else "no document title"),
         Check("title shown as window title", bool(display_title),
               "DisplayDocTitle is true" if display_title else "ViewerPreferences/DisplayDocTitle is not true"),
-        Check("alt text on figures", structure is not None and not without_alt,
-              "no structure tree" if structure is None else
-              f"figure(s) {', '.join(map(str, without_alt))} of {len(figures)} without /Alt" if without_alt else
-              f"{len(figures)} figures, all with /Alt"),
     ]
+
+
+def _alt_text(document: pikepdf.Pdf) -> Check:
+    structure = document.Root.get("/StructTreeRoot")
+    figures = _figures(structure) if structure is not None else []
+    without_alt = [index for index, figure in enumerate(figures, 1) if not str(figure.get("/Alt", "")).strip()]
+    return Check("alt text on figures", structure is not None and not without_alt,
+                 "no structure tree" if structure is None else
+                 f"figure(s) {', '.join(map(str, without_alt))} of {len(figures)} without /Alt" if without_alt else
+                 f"{len(figures)} figures, all with /Alt")
 
 
 def _figures(element, depth=0) -> list[pikepdf.Dictionary]:

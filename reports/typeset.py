@@ -107,6 +107,7 @@ class TypesetChapter:
     anchors: dict[str, int]  # anchor -> page index, for the page numbers other chapters print
     stubs: frozenset[str]  # anchors of other chapters that this one links to
     numbered: tuple[bool, ...]  # per page: does it show a page number?
+    checks: tuple = ()  # the output profile's checks of what the pages draw (the book engine's preflight)
 
 
 _ID = re.compile(r'\sid="([^"]+)"')

@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assemble import join, place
+from .preflight import Check, content_checks
 from .profiles import Profile
 from .typeset import Page, TypesetChapter, typeset, typeset_chapter
 
@@ -51,6 +52,7 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)
     book_key: str = ""               # the joined book's cache key (with a cache)
     joined_from_cache: bool = False  # nothing changed: the joined book itself came from the cache
+    content_checks: list[tuple[str, tuple[Check, ...]]] = field(default_factory=list)  # of each part joined
 
     def summary(self) -> str:
         names = f": {', '.join(self.typeset)}" if 0 < len(self.typeset) <= 8 else ""
@@ -139,6 +141,8 @@ def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache
         if joined is not None:
             report.joined_from_cache = True
             return lambda: joined
+    report.content_checks = [*zip(names, (chapter.checks for chapter in chapters)),
+                             *(("page numbers", overlay.checks) for overlay in overlays)]
     _stage(progress, "joining")
     return lambda: join(placements, [overlay.pdf for overlay in overlays])
 
@@ -157,7 +161,7 @@ def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwh
     report.typeset += [names[i] for i in missing]
     # The longest chapters first, so that no worker is left with a long one at the end.
     missing.sort(key=lambda i: -len(jobs[i][0].html))
-    futures = {i: executor.submit(typeset_chapter, jobs[i][0], profile, jobs[i][1]) for i in missing}
+    futures = {i: executor.submit(_typeset_and_check, jobs[i][0], profile, jobs[i][1]) for i in missing}
     if progress:
         progress.add(len(jobs), done=len(jobs) - len(missing))
     try:
@@ -173,6 +177,13 @@ def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwh
         if progress:
             progress.advance()
     return results
+
+
+def _typeset_and_check(page: Page, profile: Profile, layout_only: bool) -> TypesetChapter:
+    """A worker's job: the chapter and, once drawn, the profile's checks of what its pages draw
+    (the book's preflight then checks only what joining makes: metadata, structure, boxes)."""
+    chapter = typeset_chapter(page, profile, layout_only)
+    return chapter if layout_only else replace(chapter, checks=tuple(content_checks(chapter.pdf, profile)))
 
 
 def _page_numbers(placements) -> dict[str, int]:

@@ -175,3 +175,17 @@ def test_attachments_do_not_carry_the_time_of_the_build():
     with pikepdf.open(io.BytesIO(first)) as pdf:
         (spec,) = pdf.attachments.values()
         assert str(spec.obj.EF.F.Params.ModDate) == "D:20230630000000Z"
+
+
+def test_a_book_whose_chapters_miss_the_profile_names_them_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    """A book's chapters are checked as the workers typeset them (colours here, with the conversion
+    to CMYK switched off); the failures name their chapters and nothing is written."""
+    monkeypatch.setitem(PROFILES, "print", dataclasses.replace(PROFILES["print"], cmyk_only=False))
+    target = tmp_path / "asia-pacific.pdf"
+    status = cli.main(["region", "asia-pacific", "--profile", "print", "--jobs", "1", "--no-cache", "--quiet",
+                       "-o", str(target)])
+    error = capsys.readouterr().err
+    assert status == 1
+    assert "does not meet the print profile" in error
+    assert "colours in CMYK: " in error and "country japan: RGB colour on page" in error
+    assert not target.exists()
