@@ -8,7 +8,7 @@ file or touch the network because of what an editor typed.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -37,23 +37,36 @@ def _parser(language: str = "en") -> MarkdownIt:
     return md
 
 
+@cache
+def _plain_parser(language: str = "en") -> MarkdownIt:
+    md = MarkdownIt("zero", {"typographer": True, "quotes": QUOTES[language]})
+    md.enable(["replacements", "smartquotes"])
+    return md
+
+
+@lru_cache(maxsize=8192)  # a text is parsed when loaded (to check it) and again when rendered
+def _parsed(markdown: str, language: str) -> tuple[list, dict]:
+    env: dict = {}
+    return _parser(language).parse(markdown, env), env
+
+
 def render(markdown: str, language: str = "en") -> Markup:
     """Markdown -> safe HTML; raw HTML in the text comes out as visible text."""
-    return Markup(_parser(language).render(markdown))
+    md = _parser(language)
+    tokens, env = _parsed(markdown, language)
+    return Markup(md.renderer.render(tokens, md.options, env))
 
 
 def render_plain(text: str, language: str = "en") -> Markup:
     """A short text from YAML (a summary, a bio) -> safe HTML with the language's quotation
     marks and dashes; no Markdown, so an asterisk or a bracket stays as typed."""
-    md = MarkdownIt("zero", {"typographer": True, "quotes": QUOTES[language]})
-    md.enable(["replacements", "smartquotes"])
-    return Markup(md.renderInline(text))
+    return Markup(_plain_parser(language).renderInline(text))
 
 
 def check_text(markdown: str, file: str, first_line: int = 1) -> list[Problem]:
     """Problems with what a text refers to: images and links to anything but the document."""
     problems = []
-    tokens = _parser().parse(markdown)
+    tokens, _ = _parsed(markdown, "en")
     for block in tokens:
         line = first_line + (block.map[0] if block.map else 0)
         for token in block.children or ():
