@@ -21,7 +21,7 @@ import pikepdf
 
 from .output import write_atomic
 from .problems import BuildError, display_path
-from .typeset import EmbeddedFile
+from .pages import EmbeddedFile
 
 MANIFEST = "MANIFEST.sha256"
 SNAPSHOT = "data"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
-from .typeset import TypesetChapter
+from .pages import TypesetChapter
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .output import write_atomic
 from .profiles import Profile
 from .i18n import LOCALE_DIR
 from .preflight import Check
-from .typeset import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
+from .pages import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
 
 DEFAULT_ROOT = PROJECT / ".cache" / "atlas"
 _MAGIC = b"partner-atlas-cache 1\n"

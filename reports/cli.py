@@ -35,7 +35,7 @@ from .problems import BuildError, InputError, Problem, display_path
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
 from .progress import BuildProgress
 from .specs import load_event, load_pack
-from .typeset import PROJECT, EmbeddedFile, Page, typeset
+from .pages import PROJECT, EmbeddedFile, Page
 from .typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
 from .workers import chapter_executor, default_jobs
 
@@ -283,6 +283,8 @@ def _typeset(document: Document, args, profile: Profile | None = None, data_dir:
     data_dir = Path(data_dir or args.data).resolve()
     html = document.html()
     check_glyphs(html, data_dir, document.resources)
+    from .typeset import typeset  # WeasyPrint loads only in a process that typesets (see reports/pages.py)
+
     pdf = typeset(Page(html, data_dir, document.resources, document.stylesheets), profile, embedded)
     _require_profile(pdf, profile)
     return pdf

@@ -19,7 +19,7 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 
 from .problems import BuildError, InputError, Problem, display_path
-from .typeset import STYLES
+from .pages import STYLES
 
 FONT_DIR = STYLES / "fonts"
 _STACK = re.compile(r"--(serif|sans)\s*:\s*([^;]+);")

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from .i18n import Language
 from .model import Localized
 from .texts import render, render_plain
-from .typeset import TEMPLATES
+from .pages import TEMPLATES
 
 
 @cache

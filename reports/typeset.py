@@ -4,6 +4,9 @@ Rendering reads nothing but the project's templates/ and styles/ folders,
 the data folder, and the charts handed in by the caller. Every other
 reference (a file elsewhere, a '..' escape, http, https, any other scheme)
 stops the build with a message naming it: no network, no stray files.
+What it is given and gives back (Page, TypesetChapter) is plain data in
+reports/pages.py, so that a process that only hands out the work (a book
+build's own) need not load WeasyPrint.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import re
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,12 +29,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .cmyk import operation_in_cmyk
+from .pages import STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
 from .problems import BuildError
 from .profiles import Profile
-
-PROJECT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT / "templates"
-STYLES = PROJECT / "styles"
 
 _MEDIA_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
                 ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".ttf": "font/ttf", ".otf": "font/otf"}
@@ -39,26 +39,6 @@ _MEDIA_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"
 
 class RefusedReference(FatalURLFetchingError):
     """A document referred to something outside what a build may read."""
-
-
-@dataclass(frozen=True)
-class EmbeddedFile:
-    """A file carried inside the PDF, e.g. the source data of an archived edition."""
-
-    name: str                       # as the reader's attachment list shows it: 'countries/japan.yaml'
-    content: bytes
-    description: str
-    relationship: str = "Source"    # PDF/A-3 AFRelationship: the PDF was made from this file
-
-
-@dataclass
-class Page:
-    """What the caller hands to the typesetter: the HTML and the resources it may use."""
-
-    html: str
-    data_dir: Path
-    resources: dict[str, bytes] = field(default_factory=dict)  # e.g. "chart:ab12.svg" -> SVG
-    stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])
 
 
 class ProjectFetcher(URLFetcher):
@@ -95,19 +75,6 @@ def typeset(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()) -> 
     with _refused_references():
         _, write = _render(page, profile, embedded)
         return write()
-
-
-@dataclass(frozen=True)
-class TypesetChapter:
-    """One chapter of a book, typeset on its own, with what joining it into the book needs."""
-
-    pdf: bytes
-    page_count: int
-    bookmarks: tuple[tuple[int, int, str], ...]  # (level, page index, label), in reading order
-    anchors: dict[str, int]  # anchor -> page index, for the page numbers other chapters print
-    stubs: frozenset[str]  # anchors of other chapters that this one links to
-    numbered: tuple[bool, ...]  # per page: does it show a page number?
-    checks: tuple = ()  # the output profile's checks of what the pages draw (the book engine's preflight)
 
 
 _ID = re.compile(r'\sid="([^"]+)"')

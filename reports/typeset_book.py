@@ -30,7 +30,7 @@ from pathlib import Path
 from .assemble import join, place
 from .preflight import Check, content_checks
 from .profiles import Profile
-from .typeset import Page, TypesetChapter, typeset, typeset_chapter
+from .pages import Page, TypesetChapter
 
 CHAPTER_STYLE = "chapter.css"
 PAGE_NUMBER_STYLE = "page-numbers.css"
@@ -80,6 +80,8 @@ class HtmlBook:
 
 
 def typeset_in_one_piece(book: HtmlBook, profile: Profile) -> bytes:
+    from .typeset import typeset  # WeasyPrint loads only where chapters are typeset (see reports/pages.py)
+
     return typeset(book.one_piece(), profile)
 
 
@@ -182,6 +184,8 @@ def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwh
 def _typeset_and_check(page: Page, profile: Profile, layout_only: bool) -> TypesetChapter:
     """A worker's job: the chapter and, once drawn, the profile's checks of what its pages draw
     (the book's preflight then checks only what joining makes: metadata, structure, boxes)."""
+    from .typeset import typeset_chapter  # in the worker: this process need not load WeasyPrint
+
     chapter = typeset_chapter(page, profile, layout_only)
     return chapter if layout_only else replace(chapter, checks=tuple(content_checks(chapter.pdf, profile)))
 

@@ -6,6 +6,7 @@ so the book code has one path whatever runs the jobs.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
@@ -37,5 +38,10 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as executor:
         # Processes start on demand, and the first waits for the fork server to import our code: start
         # them from a thread, so that they get ready while the caller loads the data.
-        threading.Thread(target=lambda: [executor.submit(int) for _ in range(jobs)], daemon=True).start()
+        threading.Thread(target=lambda: [executor.submit(_get_ready) for _ in range(jobs)], daemon=True).start()
         yield executor
+
+
+def _get_ready() -> None:
+    """A worker's first job: load the typesetter (WeasyPrint, Pango) before the first chapter comes."""
+    importlib.import_module(f"{__package__}.typeset")

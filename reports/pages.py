@@ -1,0 +1,47 @@
+"""What the typesetter is given and gives back: plain data, and where the project's files are.
+
+Kept apart from reports/typeset.py, which loads WeasyPrint (and Pango), so that
+a process that only hands work to others need not load it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+STYLES = PROJECT / "styles"
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside the PDF, e.g. the source data of an archived edition."""
+
+    name: str                       # as the reader's attachment list shows it: 'countries/japan.yaml'
+    content: bytes
+    description: str
+    relationship: str = "Source"    # PDF/A-3 AFRelationship: the PDF was made from this file
+
+
+@dataclass
+class Page:
+    """What the caller hands to the typesetter: the HTML and the resources it may use."""
+
+    html: str
+    data_dir: Path
+    resources: dict[str, bytes] = field(default_factory=dict)  # e.g. "chart:ab12.svg" -> SVG
+    stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])
+
+
+@dataclass(frozen=True)
+class TypesetChapter:
+    """One chapter of a book, typeset on its own, with what joining it into the book needs."""
+
+    pdf: bytes
+    page_count: int
+    bookmarks: tuple[tuple[int, int, str], ...]  # (level, page index, label), in reading order
+    anchors: dict[str, int]  # anchor -> page index, for the page numbers other chapters print
+    stubs: frozenset[str]  # anchors of other chapters that this one links to
+    numbered: tuple[bool, ...]  # per page: does it show a page number?
+    checks: tuple = ()  # the output profile's checks of what the pages draw (the book engine's preflight)
