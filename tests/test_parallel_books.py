@@ -98,3 +98,14 @@ def test_a_dask_cluster_builds_the_same_book(atlases, tmp_path):
                "-o", tmp_path / "dask.pdf", cache=tmp_path / "cache")
     _build("region", "asia-pacific", "--no-cache", "-o", tmp_path / "local.pdf", cache=tmp_path / "cache")
     assert (tmp_path / "dask.pdf").read_bytes() == (tmp_path / "local.pdf").read_bytes()
+
+
+def test_an_unchanged_build_with_other_arguments_is_made_not_copied(tmp_path):
+    """The shortcut for unchanged builds covers the arguments that shape the book, e.g. its language."""
+    cache = tmp_path / "cache"
+    english = _build("region", "asia-pacific", "-o", tmp_path / "en.pdf", cache=cache).stdout
+    again = _build("region", "asia-pacific", "-o", tmp_path / "again.pdf", cache=cache).stdout
+    german = _build("region", "asia-pacific", "--lang", "de", "-o", tmp_path / "de.pdf", cache=cache).stdout
+    assert "nothing changed" not in english and "nothing changed since the last build" in again
+    assert "nothing changed" not in german
+    assert "Inhalt" in pdf_pages_text(tmp_path / "de.pdf")[2] and "Contents" in pdf_pages_text(tmp_path / "en.pdf")[2]
