@@ -43,9 +43,13 @@ def _styles_version() -> str:
 
 
 def _digest(*sources: Path) -> str:
-    """The names and contents of the files (and of every file in the folders) given."""
+    """The names and contents of the files (and of every file in the folders) given; one that does
+    not exist counts as absent (the build then reports it, if it needs it)."""
     digest = hashlib.sha256()
     for source in sources:
+        if not source.exists():
+            digest.update(b"absent\0" + str(source).encode() + b"\0")
+            continue
         files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
         for path in files:
             name = path.relative_to(source).as_posix() if source.is_dir() else str(path)

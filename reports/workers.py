@@ -38,8 +38,16 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as executor:
         # Processes start on demand, and the first waits for the fork server to import our code: start
         # them from a thread, so that they get ready while the caller loads the data.
-        threading.Thread(target=lambda: [executor.submit(_get_ready) for _ in range(jobs)], daemon=True).start()
+        threading.Thread(target=_start, args=(executor, jobs), daemon=True).start()
         yield executor
+
+
+def _start(executor: ProcessPoolExecutor, jobs: int) -> None:
+    try:
+        for _ in range(jobs):
+            executor.submit(_get_ready)
+    except RuntimeError:  # the build ended (with an error) before its workers were needed
+        pass
 
 
 def _get_ready() -> None:

@@ -158,3 +158,14 @@ def test_a_misspelt_key_in_a_spec_is_reported_like_in_data(tmp_path):
     assert result.returncode == 2
     assert "unknown key 'isued'" in result.stderr
     assert "issued: required field is missing" in result.stderr
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["pack", "data/packs/no-such-pack.yaml"], "data/packs/no-such-pack.yaml: file not found"),
+    (["atlas", "--data", "no-such-folder"], "no-such-folder: data folder not found"),
+])
+def test_a_missing_spec_or_data_folder_is_named_without_a_traceback(arguments, message, tmp_path):
+    result = run_build(*arguments, "--quiet", "-o", tmp_path / "book.pdf")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [message, "1 problem found."]
+    assert not (tmp_path / "book.pdf").exists()
