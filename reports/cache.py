@@ -16,11 +16,11 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from .output import write_atomic
-from .profiles import Profile
 from .i18n import LOCALE_DIR
-from .preflight import Check
+from .output import write_atomic
 from .pages import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
+from .preflight import Check
+from .profiles import Profile
 
 DEFAULT_ROOT = PROJECT / ".cache" / "atlas"
 _MAGIC = b"partner-atlas-cache 1\n"

@@ -30,12 +30,12 @@ from .glyphs import check_glyphs
 from .loader import load_atlas
 from .model import LANGUAGES, Atlas
 from .output import write_atomic
+from .pages import PROJECT, EmbeddedFile, Page
 from .preflight import book_checks, preflight, print_report
 from .problems import BuildError, InputError, Problem, display_path
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
 from .progress import BuildProgress
 from .specs import load_event, load_pack
-from .pages import PROJECT, EmbeddedFile, Page
 from .typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
 from .workers import chapter_executor, default_jobs
 

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assemble import join, place
+from .pages import Page, TypesetChapter
 from .preflight import Check, content_checks
 from .profiles import Profile
-from .pages import Page, TypesetChapter
 
 CHAPTER_STYLE = "chapter.css"
 PAGE_NUMBER_STYLE = "page-numbers.css"
