@@ -145,10 +145,11 @@ def _svg(figure) -> bytes:
     return buffer.getvalue()
 
 
-def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_margin: float) -> None:
+def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_margin: float,
+                 left: float = 0) -> None:
     """Labels on the left, the rating scale below, a light vertical grid; no frame."""
     axes.set_yticks(positions, labels)
-    axes.set_xlim(0, scale_max + right_margin)
+    axes.set_xlim(left, scale_max + right_margin)
     axes.set_xticks(range(scale_min, scale_max + 1))
     axes.tick_params(axis="y", length=0)
     axes.grid(axis="x", color=GRID, linewidth=0.6)
@@ -282,15 +283,8 @@ def dumbbell_chart(labels: list[str], before: list[int], after: list[int], befor
     axes.scatter(before, positions, s=36, facecolor="white", edgecolor=INK, linewidth=1.2, zorder=2,
                  label=before_name)
     axes.scatter(after, positions, s=36, color=INK, zorder=3, label=after_name)
-    axes.set_yticks(positions, labels)
-    axes.set_xlim(scale_min - 0.4, scale_max + 0.4)
+    _rating_axes(axes, positions, labels, scale_min, scale_max, 0.4, left=scale_min - 0.4)
     axes.set_ylim(-0.7, len(labels) - 0.3)
-    axes.set_xticks(range(scale_min, scale_max + 1))
-    axes.tick_params(axis="y", length=0)
-    axes.grid(axis="x", color=GRID, linewidth=0.6)
-    axes.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=7.5)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
