@@ -2,7 +2,10 @@
 
 An entry's key is a hash of everything that went into it (the HTML, the
 charts it shows, the styles and fonts, the PDF options, the code and library
-versions), so a changed input simply misses. Entries are written to a
+versions), so a changed input simply misses. A whole build is keyed by what
+it makes, its options and the environment, and its record lists the data
+files it read (reports/inputs.py): it is reused only while they all read the
+same. Entries are written to a
 temporary file and renamed into place, and each carries a checksum of its
 payload: a killed build or two builds at once never leave an entry that
 is then used; a damaged entry is detected, removed and rebuilt.
@@ -17,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .i18n import LOCALE_DIR
+from .inputs import unchanged
 from .output import write_atomic
 from .pages import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
 from .preflight import Check
@@ -38,8 +42,22 @@ def code_version() -> str:
 
 
 @cache
-def _styles_version() -> str:
-    return _digest(STYLES)
+def typesetting_version() -> str:
+    """What shapes the typesetting of given HTML besides the code: the styles and every font file
+    they use, the system's CJK fallback included. A system font is known by its path, size and
+    time of change (it changes when its package is updated), not read whole: it is large."""
+    from .glyphs import font_files  # fontconfig is asked only when a key is needed
+
+    system = [path for path in font_files() if not path.is_relative_to(STYLES)]
+    stamps = [f"{path}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}" for path in system]
+    return hashlib.sha256("\0".join([_digest(STYLES), *stamps]).encode()).hexdigest()
+
+
+@cache
+def environment_version() -> str:
+    """Everything besides the code, the data and the options that shapes a document: templates,
+    styles, fonts and translations."""
+    return _digest(TEMPLATES, *sorted(LOCALE_DIR.rglob("*.po"))) + typesetting_version()
 
 
 def _digest(*sources: Path) -> str:
@@ -91,17 +109,39 @@ class Cache:
 
     # Whole builds
 
-    def build_key(self, arguments: list[str], sources: list[Path]) -> str:
-        """A build's inputs, read before anything is loaded: the command's arguments, the data it is
-        made from (files and folders), the templates, the styles and their fonts, the translations."""
-        return self.key("build", "\0".join(arguments), *(_digest(Path(source)) for source in sources),
-                        _digest(TEMPLATES), _styles_version(), _digest(*sorted(LOCALE_DIR.rglob("*.po"))))
+    def build_key(self, *shaping: str) -> str:
+        """A build's key, known before anything is loaded: what it makes and with which options
+        (`shaping`), and the environment. The data it reads is checked against the build's record."""
+        return self.key("build", *shaping, environment_version())
+
+    def earlier_build(self, build_key: str) -> tuple[bytes, Path] | None:
+        """The PDF of an earlier build with the same key whose inputs all still read the same, and
+        its default output file; None when there was none or an input changed."""
+        record = self.load(build_key)
+        if record is None:
+            return None
+        earlier = json.loads(record)
+        if not unchanged(earlier["inputs"]):
+            return None
+        pdf = self.load(earlier["result"])
+        return (pdf, Path(earlier["output"])) if pdf is not None else None
+
+    def record_build(self, build_key: str, inputs: dict[str, str], result_key: str, default_output: Path) -> None:
+        """Remember a build: the inputs it read and the key under which its PDF is stored."""
+        self.store(build_key, json.dumps({"inputs": inputs, "result": result_key,
+                                          "output": str(default_output)}, sort_keys=True).encode())
+
+    # Glyph checks
+
+    def glyphs_key(self, html: str, charts: dict[str, bytes]) -> str:
+        """The glyph check of a document depends on its text and on the fonts the styles name."""
+        return self.key("glyphs", typesetting_version(), html, *charts.values())
 
     # Typeset chapters
 
     def chapter_key(self, page: Page, profile: Profile, layout_only: bool = False) -> str:
         resources = [name.encode() + b"\0" + data for name, data in sorted(page.resources.items())]
-        return self.key("chapter layout" if layout_only else "chapter", page.html, _styles_version(),
+        return self.key("chapter layout" if layout_only else "chapter", page.html, typesetting_version(),
                         "\0".join(page.stylesheets), repr(profile), str(page.data_dir), *resources)
 
     def get(self, page: Page, profile: Profile, layout_only: bool = False) -> TypesetChapter | None:

@@ -49,6 +49,16 @@ def coverage(family: str) -> frozenset[int]:
     return frozenset(font.getBestCmap())
 
 
+def font_files() -> list[Path]:
+    """Every font file the styles' stacks use: the bundled faces and the system fonts fontconfig picks
+    for the other families (the CJK fallback). A build's cache key covers them all."""
+    files = set(FONT_DIR.glob("*.[ot]tf"))
+    bundled = {_family(TTFont(path, lazy=True)) for path in files}
+    for family in {family for families in font_stacks().values() for family in families} - bundled:
+        files.add(_system_font(family)[0])
+    return sorted(files)
+
+
 def _family(font: TTFont) -> str:
     return font["name"].getDebugName(16) or font["name"].getDebugName(1)
 

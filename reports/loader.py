@@ -20,9 +20,10 @@ from pydantic import BaseModel, ValidationError
 
 from .model import (LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized,
                     Region, TextSource)
+from .inputs import Inputs
 from .problems import InputError, Problem, display_path
 from .texts import check_text, split_answers
-from .yamlsource import SourceMap, format_field, load_yaml, read_text
+from .yamlsource import SourceMap, decode_text, format_field, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,8 +31,9 @@ M = TypeVar("M", bound=BaseModel)
 class _Collector:
     """Gathers problems across files so that one run reports them all."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, inputs: Inputs):
         self.root = root
+        self.inputs = inputs  # every file read or looked for, for the build's cache key
         self.problems: list[Problem] = []
         self.texts: list[TextSource] = []
 
@@ -39,18 +41,18 @@ class _Collector:
         return display_path(path)
 
     def yaml(self, path: Path) -> tuple[Any, SourceMap] | None:
-        if not path.is_file():
+        if not self.inputs.is_file(path):
             self.problems.append(Problem(self.shown(path), 0, 0, "", "file is missing"))
             return None
         try:
-            return load_yaml(path, self.shown(path))
+            return parse_yaml(decode_text(self.inputs.read_bytes(path), self.shown(path)), self.shown(path))
         except InputError as error:
             self.problems += error.problems
             return None
 
     def text(self, path: Path) -> str | None:
         try:
-            return read_text(path, self.shown(path))
+            return decode_text(self.inputs.read_bytes(path), self.shown(path))
         except InputError as error:
             self.problems += error.problems
             return None
@@ -85,7 +87,7 @@ class _Collector:
         recorded for the translation coverage when the English original exists."""
         paths = {language: base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
                  for language in LANGUAGES}
-        found = {language: path for language, path in paths.items() if path.is_file()}
+        found = {language: path for language, path in paths.items() if self.inputs.is_file(path)}
         if "en" in found:
             self.texts.append(TextSource(self.shown(found["en"]), 0, "", frozenset(found)))
         else:
@@ -132,12 +134,14 @@ _EXPECTED = {
 }
 
 
-def load_atlas(root: Path) -> Atlas:
-    """Read and check every file of a data folder; raise InputError listing all problems."""
+def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
+    """Read and check every file of a data folder; raise InputError listing all problems.
+
+    `inputs` records every file read (see reports/inputs.py)."""
     root = Path(root)
     if not root.is_dir():
         raise InputError([Problem(display_path(root), 0, 0, "", "data folder not found")])
-    files = _Collector(root)
+    files = _Collector(root, inputs or Inputs())
 
     edition = None
     if loaded := files.yaml(root / "atlas.yaml"):
@@ -168,7 +172,7 @@ def load_atlas(root: Path) -> Atlas:
                     authors[str(key)] = author.model_copy(update={"id": str(key)})
 
     regions = {}
-    for path in sorted((root / "regions").glob("*.yaml")):
+    for path in files.inputs.glob(root / "regions", "*.yaml"):
         if loaded := files.yaml(path):
             if region := files.validate(Region, *loaded):
                 regions[path.stem] = region.model_copy(update={
@@ -176,7 +180,7 @@ def load_atlas(root: Path) -> Atlas:
 
     scale = edition.rating_scale if edition else None
     countries = {}
-    for path in sorted((root / "countries").glob("*.yaml")):
+    for path in files.inputs.glob(root / "countries", "*.yaml"):
         loaded = files.yaml(path)
         if not loaded:
             continue
@@ -245,7 +249,7 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
     return Localized(texts) if "en" in texts else None
 
 
-def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None
+def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None, inputs: Inputs | None = None
               ) -> tuple[M, SourceMap, Localized | None]:
     """A spec file (a briefing pack, an event) read and checked like any data file, with its
     Markdown text from <name>.md (<name>.de.md in German) if there is one. The texts it
@@ -254,7 +258,7 @@ def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None
     Raises InputError with every problem found, each at its file and line.
     """
     path = Path(path)
-    files = _Collector(path.parent)
+    files = _Collector(path.parent, inputs or Inputs())
     loaded = files.yaml(path)
     spec = files.validate(model, *loaded) if loaded else None
     text = _localized_text(files, path.with_suffix(""))

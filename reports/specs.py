@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from .inputs import Inputs
 from .loader import load_spec
 from .model import Atlas, Country, Localized, NonEmpty, Record, Slug
 from .problems import InputError, Problem, display_path
@@ -80,8 +81,8 @@ class Pack:
     notes: Localized | None
 
 
-def load_pack(path: Path, atlas: Atlas, texts: list | None = None) -> Pack:
-    spec, source, notes = load_spec(PackSpec, path, texts)
+def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Pack:
+    spec, source, notes = load_spec(PackSpec, path, texts, inputs)
     problems: list[Problem] = []
     selection = []
     seen: set[str] = set()
@@ -182,8 +183,8 @@ class Event:
     review: Localized
 
 
-def load_event(path: Path, atlas: Atlas, texts: list | None = None) -> Event:
-    spec, source, review = load_spec(EventSpec, path, texts)
+def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Event:
+    spec, source, review = load_spec(EventSpec, path, texts, inputs)
     problems: list[Problem] = []
     countries = [country for index, reference in enumerate(spec.countries)
                  if (country := _country(atlas, reference, source, ("countries", index), problems))]

@@ -67,28 +67,17 @@ class HtmlBook:
     stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])
 
     def one_piece(self) -> Page:
-        """The same book as one HTML document, for a single WeasyPrint call."""
-        head, _ = _split(self.chapters[0].html)
+        """The same book as one HTML document, for a single WeasyPrint call: the one way a book is
+        typeset in one piece (--one-piece, sealed editions, the tests' reference)."""
+        first = self.chapters[0].html
+        opening = first[:first.index(">", first.index("<body")) + 1]  # the <head> and <body ...> they share
         bodies = [_split(c.html)[1] for c in self.chapters]
-        return Page(f"{head}<body>{''.join(bodies)}</body></html>", self.data_dir, self.resources,
-                    self.stylesheets)
+        return Page(f"{opening}{''.join(bodies)}</body></html>", self.data_dir, self.resources, self.stylesheets)
 
     def chapter_page(self, chapter: HtmlChapter, extra_css: str = "") -> Page:
         html = _add_style(chapter.html, CHAPTER_STYLE, extra_css)
         resources = {name: data for name, data in self.resources.items() if name in html}
         return Page(html, self.data_dir, resources, self.stylesheets)
-
-
-def typeset_in_one_piece(book: HtmlBook, profile: Profile) -> bytes:
-    from .typeset import typeset  # WeasyPrint loads only where chapters are typeset (see reports/pages.py)
-
-    return typeset(book.one_piece(), profile)
-
-
-def typeset_in_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,
-                        report: BuildReport | None = None) -> bytes:
-    """The book typeset chapter by chapter through `executor`; see the module's description."""
-    return typeset_chapters(book, profile, executor, cache, progress, report)()
 
 
 def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,

@@ -57,7 +57,11 @@ def format_field(path: Path_) -> str:
 
 def read_text(path: Path, shown: str) -> str:
     """A data file's text; anything but UTF-8 is refused with a clear message."""
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes(), shown)
+
+
+def decode_text(raw: bytes, shown: str) -> str:
+    """A data file's bytes as text; anything but UTF-8 is refused with a clear message."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -74,7 +78,11 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml(path: Path, shown: str) -> tuple[Any, SourceMap]:
     """Parse one YAML file into plain data and its source map, or raise InputError."""
-    text = read_text(path, shown)
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def parse_yaml(text: str, shown: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML text into plain data and its source map, or raise InputError."""
     try:
         return _load(text, shown, _FAST_LOADER)
     except InputError:

@@ -9,7 +9,8 @@ import pypdf
 import pytest
 
 from reports.profiles import PROFILES
-from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_in_chapters, typeset_in_one_piece
+from reports.typeset import typeset
+from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
 from reports.cache import Cache
 from tests.conftest import DATA, pdf_navigation
 
@@ -45,6 +46,14 @@ def _book(length_of_chapter_2: int = 2) -> HtmlBook:
                                  f'<p>See <a href="#c{following}">chapter {following}</a> on page '
                                  f'<a class="page-ref" href="#c{following}"></a>.</p>'))
     return HtmlBook(chapters, DATA, stylesheets=[])
+
+
+def typeset_in_chapters(book: HtmlBook, profile, executor, cache=None, report=None) -> bytes:
+    return typeset_chapters(book, profile, executor, cache, report=report)()
+
+
+def typeset_in_one_piece(book: HtmlBook, profile) -> bytes:
+    return typeset(book.one_piece(), profile)
 
 
 def _reading(pdf: bytes, tmp_path: Path) -> dict:

@@ -1,10 +1,10 @@
 """Books: a region dossier, the atlas or a briefing pack as an ordered list of chapters.
 
-Each chapter is rendered from its own template and context, so a later stage
-can typeset chapters apart (and in parallel) and join them. Today the book is
-typeset as one HTML document: the chapters' HTML, concatenated in order.
-Cross-references between chapters are plain '#anchor' links that resolve in
-the joined document.
+Each chapter is rendered from its own template and context as a document of
+its own with the book's <head>, so that the build can typeset chapters apart
+(and in parallel) and join them (reports/typeset_book.py), or typeset them in
+a row as one document (`HtmlBook.one_piece`). Cross-references between
+chapters are plain '#anchor' links that resolve in the joined book.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from ..charts import Chart
 from ..html import render_html
-from . import Document
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,6 @@ class Book:
     def charts(self) -> list[Chart]:
         unique = {chart.name: chart for chapter in self.chapters for chart in chapter.charts}
         return list(unique.values())
-
-    def document(self) -> Document:
-        """The whole book as one HTML document (chapters concatenated)."""
-        return Document("book.html", self.language,
-                        {"book": self, "parts": [chapter.html(self.language) for chapter in self.chapters]},
-                        self.charts, self.stylesheets)
 
     def chapter_documents(self) -> list[tuple[str, str]]:
         """(name, HTML) of each chapter as a document of its own with the book's <head>, to typeset apart."""

@@ -1,0 +1,95 @@
+"""The files a build reads: recorded as the loaders read them, compared before the next build.
+
+Every loader reads data, spec, notes and event files through an `Inputs`,
+which remembers a digest of each file it read, each file it looked for and
+did not find, and each folder it listed. That record is the build's list of
+inputs: a later build with the same options may reuse the earlier result
+only while every recorded input still reads the same (`unchanged`). Nothing
+is declared by hand, so nothing a loader reads can be left out of the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+_ABSENT = "absent"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Inputs:
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def read_bytes(self, path: Path) -> bytes:
+        """The file's content (OSError as Path.read_bytes raises it), recorded."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self._seen[_file(path)] = _ABSENT
+            raise
+        self._seen[_file(path)] = _sha256(data)
+        return data
+
+    def is_file(self, path: Path) -> bool:
+        """Whether the file exists; a file that does not is recorded too (creating it changes the build)."""
+        path = Path(path)
+        if path.is_file():
+            self._seen.setdefault(_file(path), _file_digest(path))
+            return True
+        self._seen[_file(path)] = _ABSENT
+        return False
+
+    def glob(self, folder: Path, pattern: str) -> list[Path]:
+        """The folder's entries matching the pattern, sorted; the listing is recorded."""
+        found = sorted(Path(folder).glob(pattern))
+        self._seen[_listing(Path(folder), pattern)] = _listing_digest(Path(folder), found)
+        return found
+
+    def tree(self, folder: Path) -> None:
+        """Record every file below a folder (a sealed edition, read whole by its verification)."""
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                self._seen[_file(path)] = _file_digest(path)
+        self._seen[_listing(Path(folder), "**/*")] = _listing_digest(Path(folder), sorted(Path(folder).glob("**/*")))
+
+    def record(self) -> dict[str, str]:
+        return dict(sorted(self._seen.items()))
+
+
+def unchanged(record: dict[str, str]) -> bool:
+    """Whether every input of an earlier build still reads as it did then."""
+    for entry, digest in record.items():
+        kind, _, where = entry.partition(" ")
+        if kind == "file":
+            path = Path(where)
+            if (_file_digest(path) if path.is_file() else _ABSENT) != digest:
+                return False
+        else:
+            folder, _, pattern = where.partition("\0")
+            if _listing_digest(Path(folder), sorted(Path(folder).glob(pattern))) != digest:
+                return False
+    return True
+
+
+def _file(path: Path) -> str:
+    return f"file {path.resolve()}"
+
+
+def _listing(folder: Path, pattern: str) -> str:
+    return f"list {folder.resolve()}\0{pattern}"
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return _sha256(path.read_bytes())
+    except OSError:
+        return _ABSENT
+
+
+def _listing_digest(folder: Path, paths: list[Path]) -> str:
+    return _sha256("\0".join(path.relative_to(folder).as_posix() for path in paths).encode())
