@@ -17,6 +17,7 @@ Only pikepdf here: nothing knows about countries or WeasyPrint.
 from __future__ import annotations
 
 import io
+from typing import Any
 from dataclasses import dataclass
 
 import pikepdf
@@ -65,7 +66,7 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
             start = len(book.pages)
             for page in source.pages:
                 book.pages.append(page)
-            copied = {source.pages[i].objgen: book.pages[start + i] for i in range(len(source.pages))}
+            copied: dict[Any, pikepdf.Page] = {source.pages[i].objgen: book.pages[start + i] for i in range(len(source.pages))}
             stubs = placement.chapter.stubs
             for name, destination in _named_destinations(source).items():
                 if name not in stubs:
@@ -113,8 +114,8 @@ def _blank_page(book: pikepdf.Pdf, like: pikepdf.Page) -> None:
     book.pages.append(page)
 
 
-def _named_destinations(source: pikepdf.Pdf) -> dict[str, Array]:
-    names = source.Root.get("/Names", {}).get("/Dests")
+def _named_destinations(source: pikepdf.Pdf) -> dict[str, Any]:
+    names = source.Root.Names.get("/Dests") if "/Names" in source.Root else None
     if names is None:
         return {}
     tree = pikepdf.NameTree(names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def check_data(data_dir: Path) -> CheckedData:
     """Load the data folder and its packs/ and events/ files; raise InputError with every problem."""
     atlas = load_atlas(data_dir)
     texts, problems = list(atlas.texts), []
-    specs = [(load_pack, path) for path in sorted((Path(data_dir) / "packs").glob("*.yaml"))]
+    specs: list[tuple[Callable[..., object], Path]] = [(load_pack, path) for path in sorted((Path(data_dir) / "packs").glob("*.yaml"))]
     specs += [(load_event, path) for path in sorted((Path(data_dir) / "events").glob("*.yaml"))]
     for load, path in specs:
         try:

@@ -85,18 +85,19 @@ def compare(before: Atlas, after: Atlas, language: str = "en") -> EditionDiff:
         if a.ratings and b.ratings:
             ratings += [RatingChange(country, key[1], q, a.ratings.of(q), b.ratings.of(q))
                         for q in RATED_QUESTIONS if a.ratings.of(q) != b.ratings.of(q)]
-        sections = [("summary", a.summary.get(language), b.summary.get(language))]
+        sections: list[tuple[str, str, str]] = [("summary", a.summary.get(language), b.summary.get(language))]
         old_answers, new_answers = a.answers.get(language, {}), b.answers.get(language, {})
         sections += [(q, old_answers.get(q, ""), new_answers.get(q, "")) for q in KEY_QUESTIONS]
         texts += [TextChange(country, key[1], section, word_diff(x, y)) for section, x, y in sections if x != y]
     facts = []
     for slug in sorted(before.countries.keys() & after.countries.keys(),
                        key=lambda s: after.countries[s].name.get(language)):
-        a, b = before.countries[slug], after.countries[slug]
-        if (a.population.value, a.population.approximate) != (b.population.value, b.population.approximate):
-            facts.append(FactChange(b, "population", a.population, b.population))
-        if a.capital.get(language) != b.capital.get(language):
-            facts.append(FactChange(b, "capital", a.capital.get(language), b.capital.get(language)))
+        earlier, later = before.countries[slug], after.countries[slug]
+        if (earlier.population.value, earlier.population.approximate) != \
+                (later.population.value, later.population.approximate):
+            facts.append(FactChange(later, "population", earlier.population, later.population))
+        if earlier.capital.get(language) != later.capital.get(language):
+            facts.append(FactChange(later, "capital", earlier.capital.get(language), later.capital.get(language)))
     return EditionDiff(before, after, changes, ratings, facts, texts)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .model import (LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized,
                     Region, TextSource)
@@ -97,7 +98,7 @@ class _Collector:
         return found
 
 
-def _problem(source: SourceMap, prefix: tuple, error: dict) -> Problem:
+def _problem(source: SourceMap, prefix: tuple, error: ErrorDetails) -> Problem:
     """A pydantic error as a message an editor understands, at the right line."""
     loc = prefix + tuple(part for part in error["loc"] if part != "root")
     kind, got = error["type"], error.get("input")
@@ -196,14 +197,14 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
     methodology = _localized_text(files, root / "methodology")
-    if files.problems:
+    if files.problems or edition is None:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
     return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
 
 
 def _check_references(files: _Collector, country: Country, source: SourceMap,
-                      regions: dict, interests: dict, authors: dict) -> None:
+                      regions: dict, interests: dict | None, authors: dict | None) -> None:
     def unknown(path: tuple, what: str, value: str, known: dict | None) -> None:
         if known is None:
             return
@@ -241,7 +242,7 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
     Every Markdown text that exists per language (region introductions, the methodology,
     event texts) is read through here, so the coverage report and the fallback see it.
     """
-    texts = {}
+    texts: dict[Any, str] = {}
     for language, path in files.localized_files(base).items():
         if (text := files.text(path)) is not None:
             files.problems += check_text(text, files.shown(path))
@@ -264,6 +265,6 @@ def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None,
     text = _localized_text(files, path.with_suffix(""))
     if texts is not None:
         texts += files.texts
-    if files.problems:
+    if files.problems or spec is None or loaded is None:
         raise InputError(files.problems)
     return spec, loaded[1], text

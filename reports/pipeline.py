@@ -160,13 +160,13 @@ def html_book(book: Book, data_dir: Path) -> HtmlBook:
                     book.stylesheets)
 
 
-def typeset_checked(page: Page, profile: Profile, embedded: list[EmbeddedFile] | tuple = ()) -> bytes:
+def typeset_checked(page: Page, profile: Profile, embedded: list[EmbeddedFile] | None = None) -> bytes:
     """Typeset one page for the profile; text no font can set, or a PDF that fails the profile's
     checks, is an error."""
     check_glyphs(page.html, page.data_dir, page.resources)
     from .typeset import typeset  # WeasyPrint loads only in a process that typesets (see reports/pages.py)
 
-    pdf = typeset(page, profile, embedded)
+    pdf = typeset(page, profile, embedded or [])
     require_profile(pdf, profile)
     return pdf
 
@@ -202,11 +202,12 @@ def _typeset_book(kind, options: BuildOptions, inputs: Inputs, profile: Profile,
 def _check_glyphs_once(html: str, data_dir: Path, resources: dict[str, bytes], cache: Cache | None) -> None:
     """The glyph check of a chapter, skipped when the same chapter passed it with the same fonts."""
     charts = {name: svg for name, svg in resources.items() if name in html}
-    key = cache.glyphs_key(html, charts) if cache else None
-    if key and cache.load(key) is not None:
+    if cache is None:
+        check_glyphs(html, data_dir, charts)
         return
-    check_glyphs(html, data_dir, charts)
-    if key:
+    key = cache.glyphs_key(html, charts)
+    if cache.load(key) is None:
+        check_glyphs(html, data_dir, charts)
         cache.store(key, b"passed")
 
 

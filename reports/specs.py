@@ -197,7 +197,7 @@ def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inpu
     if review is None:
         problems.append(Problem(display_path(Path(path).with_suffix(".md")), 0, 0, "",
                                 f"file is missing: the review text of {source.file} goes here"))
-    if problems:
+    if problems or review is None:
         raise InputError(problems)
     return Event(spec, countries, review)
 

@@ -167,7 +167,7 @@ def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwh
             cache.put(jobs[i][0], profile, results[i], jobs[i][1])
         if progress:
             progress.advance()
-    return results
+    return [result for result in results if result is not None]  # all of them, now
 
 
 def _typeset_and_check(page: Page, profile: Profile, layout_only: bool) -> TypesetChapter:
