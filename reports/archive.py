@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 
 from .output import write_atomic
-from .problems import BuildError, display_path
+from .problems import OUTSIDE, BuildError, InputError, Problem, display_path
 from .pages import EmbeddedFile
 
 MANIFEST = "MANIFEST.sha256"
@@ -33,12 +33,19 @@ def pdf_name(year: int) -> str:
 
 
 def source_files(data_dir: Path) -> dict[str, bytes]:
-    """The data folder's YAML and Markdown files by relative path, in a fixed order."""
+    """The data folder's YAML and Markdown files by relative path, in a fixed order.
+
+    A file that is a link to somewhere outside the data folder is refused: it would be attached
+    to the sealed PDF and copied into the snapshot."""
     data_dir = Path(data_dir)
-    return {path.relative_to(data_dir).as_posix(): path.read_bytes()
-            for path in sorted(data_dir.rglob("*"))
-            if path.is_file() and path.suffix in SOURCE_SUFFIXES
-            and not any(part.startswith(".") for part in path.relative_to(data_dir).parts)}
+    paths = [path for path in sorted(data_dir.rglob("*"))
+             if path.is_file() and path.suffix in SOURCE_SUFFIXES
+             and not any(part.startswith(".") for part in path.relative_to(data_dir).parts)]
+    outside = [path for path in paths if not path.resolve().is_relative_to(data_dir.resolve())]
+    if outside:
+        raise InputError([Problem(display_path(path), 0, 0, "", f"{OUTSIDE}; put the file itself there")
+                          for path in outside])
+    return {path.relative_to(data_dir).as_posix(): path.read_bytes() for path in paths}
 
 
 def embedded_sources(files: dict[str, bytes], year: int) -> list[EmbeddedFile]:

@@ -146,6 +146,7 @@ def _problems(character: str, stack: str, part: str, data_dir: Path) -> list[Pro
                f"any font of the {stack}; it would print as an empty box")
     places = [(display_path(path, data_dir.parent), line, column)
               for path in sorted(data_dir.rglob("*")) if path.suffix in (".yaml", ".yml", ".md")
+              and path.resolve().is_relative_to(data_dir.resolve())  # never a linked file from elsewhere
               for line, column in _occurrences(path, character)]
     if not places:
         return [Problem("", 0, 0, "", message)]

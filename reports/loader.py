@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 from .model import (LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized,
                     Region, TextSource)
 from .inputs import Inputs
-from .problems import InputError, Problem, display_path
+from .problems import OUTSIDE, InputError, Problem, display_path
 from .texts import check_text, split_answers
 from .yamlsource import SourceMap, decode_text, format_field, parse_yaml
 
@@ -45,6 +45,8 @@ class _Collector:
         if not self.inputs.is_file(path):
             self.problems.append(Problem(self.shown(path), 0, 0, "", "file is missing"))
             return None
+        if not self._inside(path):
+            return None
         try:
             return parse_yaml(decode_text(self.inputs.read_bytes(path), self.shown(path)), self.shown(path))
         except InputError as error:
@@ -52,11 +54,21 @@ class _Collector:
             return None
 
     def text(self, path: Path) -> str | None:
+        if not self._inside(path):
+            return None
         try:
             return decode_text(self.inputs.read_bytes(path), self.shown(path))
         except InputError as error:
             self.problems += error.problems
             return None
+
+    def _inside(self, path: Path) -> bool:
+        """Whether the file lies inside the folder being loaded once links are resolved. A link that
+        leads elsewhere would print, and seal into an archive, whatever file it points to."""
+        if path.resolve().is_relative_to(self.root.resolve()):
+            return True
+        self.problems.append(Problem(self.shown(path), 0, 0, "", f"{OUTSIDE}; put the file itself there"))
+        return False
 
     def validate(self, model: type[M], data: Any, source: SourceMap, path: tuple = (),
                  context: dict | None = None) -> M | None:

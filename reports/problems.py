@@ -24,6 +24,11 @@ class Problem:
         return f"{where}:{field} {self.message}" if where else self.message
 
 
+# A file that is a link to one outside the folder being read (data, a spec's folder): refused, since
+# it would print, or seal into an archive, whatever file it points to.
+OUTSIDE = "a symbolic link to a file outside its folder"
+
+
 class InputError(Exception):
     """The input (data, a spec file, a document reference) cannot be used.
 
