@@ -236,13 +236,14 @@ def _answers(files: _Collector, country_file: Path, assessment: Assessment) -> d
     """The answers to the key questions per language, from countries/<slug>/<interest>[.<lang>].md."""
     answers = {}
     base = country_file.with_suffix("") / assessment.interest
-    for language, path in files.localized_files(base).items():
+    found = files.localized_files(base)
+    for language, path in found.items():
         text = files.text(path)
         if text is not None:
             sections, problems = split_answers(text, files.shown(path))
             files.problems += problems
             answers[language] = sections
-    if "en" not in answers and not assessment.suspended:
+    if "en" not in found and not assessment.suspended:  # (one that exists but cannot be read says why)
         files.problems.append(Problem(files.shown(base.with_suffix(".md")), 0, 0, "",
                                       "file is missing: an active assessment needs its text"))
     return answers

@@ -115,9 +115,35 @@ def build(kind, options: BuildOptions | None = None, output: Path | None = None)
     Raises InputError for problems with the input (every one, with file and line) and BuildError
     when the document cannot be made or fails its profile's checks.
     """
+    if output is not None:
+        check_writable(Path(output))  # before the work, not after it
     built = make_pdf(kind, options or BuildOptions())
     files = kind.finish(built.pdf, Path(output or built.default_output))  # all made before any is written
-    return BuildResult([write_atomic(path, content) for path, content in files], built.summary)
+    for path, _ in files:
+        check_writable(path)
+    return BuildResult([_write(path, content) for path, content in files], built.summary)
+
+
+def check_writable(path: Path) -> None:
+    """Raise BuildError when a file cannot be written at `path`: a folder is there, or a file stands
+    where a folder would have to be made, or the folder may not be written to."""
+    if path.is_dir():
+        raise BuildError(f"cannot write {path}: it is a folder; name a file in it, e.g. {path / 'dossier.pdf'}")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise BuildError(f"cannot write {path}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BuildError(f"cannot write {path}: no permission to write in {folder}")
+
+
+def _write(path: Path, content: bytes) -> Path:
+    try:
+        return write_atomic(path, content)
+    except OSError as error:
+        raise BuildError(f"cannot write {path}: {error.strerror or error}; the previous file, if any, "
+                         "is unchanged") from None
 
 
 def make_pdf(kind, options: BuildOptions) -> Built:

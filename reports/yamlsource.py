@@ -9,6 +9,7 @@ editor at the exact place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ from .problems import InputError, Problem
 
 # A real data file has a few hundred nodes; aliases expanding past this are an attack or a mistake.
 MAX_NODES = 20_000
+# and is nested a few levels deep; a file nested deeper than this is refused before it exhausts the stack.
+MAX_DEPTH = 64
+# Control characters other than tab and line breaks (a NUL, a bell), pasted in or written as YAML escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Path_ = tuple[Any, ...]
 
@@ -69,7 +74,13 @@ def decode_text(raw: bytes, shown: str) -> str:
         raise InputError([Problem(shown, line, 0, "",
                                   f"file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset "
                                   f"{error.start}); save it with UTF-8 encoding")]) from None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if control := _CONTROL.search(text):
+        before = text[:control.start()]
+        line, column = before.count("\n") + 1, control.start() - (before.rfind("\n") + 1) + 1
+        raise InputError([Problem(shown, line, column, "", f"invisible control character U+{ord(control[0]):04X}; "
+                                  "remove it (it cannot be printed)")])
+    return text
 
 
 # libyaml's parser when PyYAML has it (its wheels do): the same nodes and marks, several times faster.
@@ -94,7 +105,13 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, SourceMap]:
 
 def _load(text: str, shown: str, loader_class) -> tuple[Any, SourceMap]:
     source = SourceMap(shown)
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere, such as a NUL
+        before = text[:error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise InputError([Problem(shown, line, column, "", f"invisible control character U+{error.character:04X}; "
+                                  "remove it (it cannot be printed)")]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -108,6 +125,9 @@ def _load(text: str, shown: str, loader_class) -> tuple[Any, SourceMap]:
         raise InputError([Problem(shown, line, column, "", message)]) from None
     except yaml.YAMLError as error:
         raise InputError([Problem(shown, 0, 0, "", f"YAML error: {error}")]) from None
+    except RecursionError:
+        raise InputError([Problem(shown, 0, 0, "", f"lists or mappings nested more than {MAX_DEPTH} levels deep; "
+                                  "refusing to read it")]) from None
     finally:
         loader.dispose()
 
@@ -134,12 +154,26 @@ class _Builder:
             raise InputError([Problem(self.source.file, mark.line + 1, mark.column + 1, "",
                                       f"document expands to more than {MAX_NODES} values "
                                       "(aliases nested too deep?); refusing to expand it")])
-        self.source.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if len(path) > MAX_DEPTH:
+            raise InputError([Problem(self.source.file, line, column, "", f"lists or mappings nested more than "
+                                      f"{MAX_DEPTH} levels deep; refusing to read it")])
+        self.source.positions.setdefault(path, (line, column))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self._build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError as error:  # a date that does not exist, such as 2023-13-45
+            self.problems.append(Problem(self.source.file, line, column, format_field(path),
+                                         f"'{node.value}' is not a valid date ({error})"))
+            return None
+        if isinstance(value, str) and (control := _CONTROL.search(value)):
+            self.problems.append(Problem(self.source.file, line, column, format_field(path),
+                                         f"invisible control character U+{ord(control[0]):04X} in the text; "
+                                         "remove it (it cannot be printed)"))
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         self.loader.flatten_mapping(node)  # resolves "<<" merge keys

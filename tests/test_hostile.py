@@ -1,0 +1,96 @@
+"""Bad input and faults end in one clear message and a documented exit status (2 for input, 1 for
+a build or environment failure): no traceback, the previous output untouched, no stray file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reports.cli import main
+
+GOOD = b"%PDF- the previous good file"
+
+
+def _replace(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    def mutate(data: Path) -> None:
+        path = data / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return mutate
+
+
+def _append_bytes(relative: str, content: bytes) -> Callable[[Path], None]:
+    def mutate(data: Path) -> None:
+        with (data / relative).open("ab") as file:
+            file.write(content)
+    return mutate
+
+
+def _latin1(relative: str) -> Callable[[Path], None]:
+    def mutate(data: Path) -> None:
+        path = data / relative
+        path.write_bytes(path.read_text(encoding="utf-8").replace("## Potential", "## Potential\n\nCafé.")
+                         .encode("latin-1", "replace"))
+    return mutate
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    mutate: Callable[[Path], None] | None
+    argv: tuple[str, ...]      # {data} and {out} are filled in
+    status: int
+    message: str               # the first line of standard error, {data} and {out} filled in
+
+
+JAPAN = "countries/japan.yaml"
+CASES = [
+    Case("a NUL written as a YAML escape", _replace(JAPAN, '"Japan", de', '"Ja\\0pan", de'), ("check",), 2,
+         "{data}/countries/japan.yaml:2:12: name.en: invisible control character U+0000 in the text; "
+         "remove it (it cannot be printed)"),
+    Case("a bell character pasted into YAML", _replace(JAPAN, '"Japan", de', 'Ja\x07pan, de'), ("check",), 2,
+         "{data}/countries/japan.yaml:2:14: invisible control character U+0007; remove it (it cannot be printed)"),
+    Case("a NUL byte in Markdown", _append_bytes("countries/japan/rules-based-order.md", b"x\x00y"), ("check",), 2,
+         "{data}/countries/japan/rules-based-order.md:52:2: invisible control character U+0000; "
+         "remove it (it cannot be printed)"),
+    Case("a date that does not exist", _replace(JAPAN, "as_of: 2020-07-01", "as_of: 2023-13-45"), ("check",), 2,
+         "{data}/countries/japan.yaml:7:10: population.as_of: '2023-13-45' is not a valid date "
+         "(month must be in 1..12)"),
+    Case("lists nested 5,000 deep", _replace(JAPAN, "code: JP", "code: JP\nx: " + "[" * 5000 + "]" * 5000),
+         ("check",), 2, "{data}/countries/japan.yaml: lists or mappings nested more than 64 levels deep; "
+                        "refusing to read it"),
+    Case("lists nested 70 deep", _replace(JAPAN, "code: JP", "code: JP\nx: " + "[" * 70 + "]" * 70),
+         ("check",), 2, "{data}/countries/japan.yaml:2:68: lists or mappings nested more than 64 levels deep; "
+                        "refusing to read it"),
+    Case("a Latin-1 Markdown file gets one message", _latin1("countries/japan/rules-based-order.md"), ("check",), 2,
+         "{data}/countries/japan/rules-based-order.md:31: file is not UTF-8 text (byte 0xe9 at offset "),
+    Case("-o names a folder", None, ("country", "japan", "-o", "{tmp}"), 1,
+         "error: cannot write {tmp}: it is a folder; name a file in it, e.g. {tmp}/dossier.pdf"),
+    Case("-o below a regular file", None, ("country", "japan", "-o", "{out}/japan.pdf"), 1,
+         "error: cannot write {out}/japan.pdf: {out} is a file, not a folder"),
+    Case("--jobs -1", None, ("region", "asia-pacific", "--jobs", "-1", "-o", "{out}"), 2,
+         "jobs -1: expected 1 or more"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_input_gets_one_clear_message(case: Case, data_copy, tmp_path, capsys):
+    if case.mutate:
+        case.mutate(data_copy)
+    out = tmp_path / "previous.pdf"
+    out.write_bytes(GOOD)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    fill = {"data": data_copy, "out": out, "tmp": tmp_path}
+    status = main([*(part.format(**fill) for part in case.argv), "--data", str(data_copy)])
+    error = capsys.readouterr().err
+    assert status == case.status, error
+    assert error.splitlines()[0].startswith(case.message.format(**fill)), error
+    assert "Traceback" not in error
+    if status == 2:  # one problem each, reported once
+        assert error.splitlines()[1:] == ["1 problem found."], error
+    assert out.read_bytes() == GOOD
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
