@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import select
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,11 +37,53 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         return
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as executor:
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_end_with_build, initargs=(os.getpid(),))
+    try:
         # Processes start on demand, and the first waits for the fork server to import our code: start
         # them from a thread, so that they get ready while the caller loads the data.
         threading.Thread(target=_start, args=(executor, jobs), daemon=True).start()
         yield executor
+    except BaseException:
+        _stop(executor)  # an error or Ctrl-C: the chapters still being typeset are of no use
+        raise
+    executor.shutdown(wait=True)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in list(getattr(executor, "_processes", {}).values()):  # Python 3.14 has terminate_workers()
+        process.terminate()
+
+
+def _end_with_build(build: int) -> None:
+    """Run by each worker as it starts: the worker ends as soon as the build's process ends, however
+    it ends (an error, Ctrl-C, SIGTERM, kill -9). Its parent is the fork server, not the build, so
+    the kernel's parent-death signal cannot do this; a watching thread can, even while the worker is
+    blocked writing a result that nobody will read."""
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(build)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:  # no pidfd (an old kernel): look every half second
+            while _alive(build):
+                time.sleep(0.5)
+            os._exit(1)
+        select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end with the build", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _start(executor: ProcessPoolExecutor, jobs: int) -> None:

@@ -3,6 +3,7 @@ a build or environment failure): no traceback, the previous output untouched, no
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,3 +95,44 @@ def test_bad_input_gets_one_clear_message(case: Case, data_copy, tmp_path, capsy
         assert error.splitlines()[1:] == ["1 problem found."], error
     assert out.read_bytes() == GOOD
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _processes_in_session(session: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[3]) == session:  # the fields after the command name: state, ppid, pgrp, session
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("signal_name, after", [("SIGKILL", 0.5), ("SIGKILL", 2.5), ("SIGKILL", 5.0),
+                                                ("SIGTERM", 3.0)])
+def test_no_process_of_a_killed_book_build_is_left(signal_name, after, tmp_path):
+    """The build runs in a session of its own: every process it starts (fork server, workers, resource
+    tracker) is in that session, so none can hide."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import PROJECT
+
+    build = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "region", "asia-pacific", "--no-cache",
+                              "--jobs", "2", "--quiet", "-o", str(tmp_path / "region.pdf")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(after)
+    build.send_signal(getattr(signal, signal_name))
+    build.communicate(timeout=30)  # reading its output through a pipe must not hang either
+    deadline = time.monotonic() + 5
+    while _processes_in_session(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _processes_in_session(build.pid)
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    assert not (tmp_path / "region.pdf").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []
