@@ -15,6 +15,7 @@ kind fills in its steps.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -70,6 +71,8 @@ class BuildOptions:
             problems.append(f"profile '{self.profile}': expected one of {', '.join(PROFILES)}")
         if self.jobs is not None and self.jobs < 1:
             problems.append(f"jobs {self.jobs}: expected 1 or more")
+        if self.scheduler is not None and not re.fullmatch(r"(tcp|tls)://[^\s:/]+:\d+", self.scheduler):
+            problems.append(f"scheduler '{self.scheduler}': expected an address like tcp://127.0.0.1:8786")
         if problems:
             raise InputError([Problem("", 0, 0, "", problem) for problem in problems])
 

@@ -16,6 +16,10 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 
+from .problems import BuildError
+
+SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler before a build gives up
+
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -27,7 +31,12 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     if scheduler:
         from dask.distributed import Client  # only a cluster build needs Dask loaded
 
-        with Client(scheduler, set_as_default=False) as client:
+        try:
+            client = Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise BuildError(f"cannot reach the Dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT} s; "
+                             f"is it running? ({type(error).__name__})") from None
+        with client:
             yield client.get_executor()
         return
     jobs = jobs or default_jobs()

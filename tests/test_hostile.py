@@ -75,6 +75,11 @@ CASES = [
          "error: cannot write {out}/japan.pdf: {out} is a file, not a folder"),
     Case("--jobs -1", None, ("region", "asia-pacific", "--jobs", "-1", "-o", "{out}"), 2,
          "jobs -1: expected 1 or more"),
+    Case("--scheduler that is no address", None, ("region", "asia-pacific", "--scheduler", "nonsense", "-o", "{out}"),
+         2, "scheduler 'nonsense': expected an address like tcp://127.0.0.1:8786"),
+    Case("--scheduler where nothing listens", None,
+         ("region", "asia-pacific", "--scheduler", "tcp://127.0.0.1:9", "-o", "{out}"), 1,
+         "error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 10 s; is it running?"),
 ]
 
 
