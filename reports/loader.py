@@ -13,8 +13,9 @@ Layout of a data folder (see README.md, "Adding a country"):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -263,13 +264,26 @@ def _localized_text(files: _Collector, base: Path) -> Localized | None:
     return Localized(texts) if "en" in texts else None
 
 
+@dataclass(frozen=True)
+class SpecFile(Generic[M]):
+    """A spec file as read: its checked content (None when it has problems), its raw data and where
+    each value stands, its Markdown text, and every problem found so far."""
+
+    spec: M | None
+    data: Any
+    source: SourceMap | None
+    text: Localized | None
+    problems: list[Problem]
+
+
 def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None, inputs: Inputs | None = None
-              ) -> tuple[M, SourceMap, Localized | None]:
+              ) -> SpecFile[M]:
     """A spec file (a briefing pack, an event) read and checked like any data file, with its
     Markdown text from <name>.md (<name>.de.md in German) if there is one. The texts it
     holds are added to `texts`, for the translators' coverage report.
 
-    Raises InputError with every problem found, each at its file and line.
+    Problems are returned, not raised, so that the caller adds those of the references it checks
+    and reports all of them in one run.
     """
     path = Path(path)
     files = _Collector(path.parent, inputs or Inputs())
@@ -278,6 +292,5 @@ def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None,
     text = _localized_text(files, path.with_suffix(""))
     if texts is not None:
         texts += files.texts
-    if files.problems or spec is None or loaded is None:
-        raise InputError(files.problems)
-    return spec, loaded[1], text
+    data, source = loaded if loaded else (None, None)
+    return SpecFile(spec, data, source, text, files.problems)

@@ -26,6 +26,10 @@ from .yamlsource import SourceMap
 
 # --- Briefing packs ---------------------------------------------------------------------------
 
+def _all_means_none(value):
+    return None if value == "all" else value
+
+
 def _country_alone(value):
     return {"country": value} if isinstance(value, str) else value
 
@@ -34,7 +38,7 @@ class Selection(Record):
     """One country of a pack, with all its assessments or only some interests."""
 
     country: NonEmpty
-    interests: list[Slug] | Literal["all"] = "all"
+    interests: Annotated[list[Slug] | None, BeforeValidator(_all_means_none)] = None  # None: all of them
 
 
 class Contact(Record):
@@ -82,8 +86,16 @@ class Pack:
 
 
 def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Pack:
-    spec, source, notes = load_spec(PackSpec, path, texts, inputs)
-    problems: list[Problem] = []
+    read = load_spec(PackSpec, path, texts, inputs)
+    spec, source, notes, problems = read.spec, read.source, read.text, list(read.problems)
+    if spec is None or source is None:
+        # Its countries are checked all the same: every problem of the file in one run.
+        chosen = read.data.get("countries") if isinstance(read.data, dict) else None
+        for index, item in enumerate(chosen if isinstance(chosen, list) else []):
+            reference = item.get("country") if isinstance(item, dict) else item
+            if isinstance(reference, str) and source:
+                _country(atlas, reference, source, ("countries", index, "country"), problems)
+        raise InputError(problems)
     selection = []
     seen: set[str] = set()
     for index, chosen in enumerate(spec.countries):
@@ -96,7 +108,7 @@ def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Input
             continue
         seen.add(country.slug)
         assessed = [a.interest for a in country.assessments]
-        if chosen.interests == "all":
+        if chosen.interests is None:
             selection.append((country, assessed))
             continue
         for position, interest in enumerate(chosen.interests):
@@ -184,8 +196,17 @@ class Event:
 
 
 def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Event:
-    spec, source, review = load_spec(EventSpec, path, texts, inputs)
-    problems: list[Problem] = []
+    read = load_spec(EventSpec, path, texts, inputs)
+    spec, source, review, problems = read.spec, read.source, read.text, list(read.problems)
+    if review is None:
+        problems.append(Problem(display_path(Path(path).with_suffix(".md")), 0, 0, "",
+                                f"file is missing: the review text of {display_path(path)} goes here"))
+    if spec is None or source is None:
+        chosen = read.data.get("countries") if isinstance(read.data, dict) else None
+        for index, reference in enumerate(chosen if isinstance(chosen, list) else []):
+            if isinstance(reference, str) and source:
+                _country(atlas, reference, source, ("countries", index), problems)
+        raise InputError(problems)
     countries = [country for index, reference in enumerate(spec.countries)
                  if (country := _country(atlas, reference, source, ("countries", index), problems))]
     for index, session in enumerate(spec.programme):
@@ -194,9 +215,6 @@ def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inpu
                 problems.append(source.problem(("programme", index, "speakers", position),
                                                f"unknown speaker '{speaker}'; expected one of: "
                                                + ", ".join(spec.speakers)))
-    if review is None:
-        problems.append(Problem(display_path(Path(path).with_suffix(".md")), 0, 0, "",
-                                f"file is missing: the review text of {source.file} goes here"))
     if problems or review is None:
         raise InputError(problems)
     return Event(spec, countries, review)

@@ -60,8 +60,9 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())  # 3.14 has terminate_workers()
     executor.shutdown(wait=False, cancel_futures=True)
-    for process in list(getattr(executor, "_processes", {}).values()):  # Python 3.14 has terminate_workers()
+    for process in processes:
         process.terminate()
 
 
