@@ -1,7 +1,13 @@
-"""Shared helpers: run the command line as a user would, and read what it produced."""
+"""Shared helpers: run the command line as a user would, and read what it produced.
+
+The suite never reads or writes the checkout's build cache (.cache/) or its default output folder
+(out/): the whole session builds with a cache of its own, every build names its output under a
+temporary folder, and a guard fails the session if either folder of the checkout changed.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,12 +18,46 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
+UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache and outputs
 
 
 def run_build(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
     """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them."""
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args)],
                           cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def _state(folder: Path) -> list[tuple[str, int, int]] | None:
+    """Every file and folder under `folder` with its size and modification time; None if it is absent."""
+    if not folder.exists():
+        return None
+    return sorted((path.relative_to(folder).as_posix(), path.stat().st_size if path.is_file() else -1,
+                   path.stat().st_mtime_ns) for path in [folder, *folder.rglob("*")])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched():
+    """Fails the session if the suite changed the checkout's .cache/ or out/."""
+    before = {folder: _state(folder) for folder in UNTOUCHED}
+    yield
+    changed = [folder.name for folder in UNTOUCHED if _state(folder) != before[folder]]
+    assert not changed, f"the suite changed the checkout's {' and '.join(changed)}/; " \
+                        "tests must build into their own temporary folders"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(checkout_untouched, tmp_path_factory) -> Path:
+    """The build cache of this session: empty at the start, so the first build of a book builds it.
+
+    ATLAS_CACHE_DIR is set in the environment, so builds in subprocesses use it too."""
+    cache = tmp_path_factory.mktemp("atlas-cache")
+    earlier = os.environ.get("ATLAS_CACHE_DIR")
+    os.environ["ATLAS_CACHE_DIR"] = str(cache)
+    yield cache
+    if earlier is None:
+        del os.environ["ATLAS_CACHE_DIR"]
+    else:
+        os.environ["ATLAS_CACHE_DIR"] = earlier
 
 
 def pdf_pages_text(path: Path) -> list[str]:
