@@ -7,6 +7,7 @@ temporary folder, and a guard fails the session if either folder of the checkout
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -16,15 +17,30 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from reports.cli import main
+
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
 UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache and outputs
 
 
 def run_build(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them."""
+    """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them.
+
+    For the end-to-end tests of the command line; a test of an error message calls `run_main`.
+    """
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args)],
                           cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def run_main(capsys, *args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+    """`build.py ARGS` in this process (reports.cli.main), from the folder `run_build` runs it in:
+    its exit status and what it printed, as `run_build` gives them."""
+    capsys.readouterr()  # what the test printed before is not the command's
+    with contextlib.chdir(cwd):
+        status = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["build.py", *map(str, args)], status, out, err)
 
 
 def _state(folder: Path) -> list[tuple[str, int, int]] | None:

@@ -51,7 +51,10 @@ def test_shows_changed_facts_and_word_level_text_changes(diff_text):
     assert "Kazakhstan · Security: Relevance" in text
 
 
-def test_an_unknown_edition_is_a_clear_error():
-    result = run_build("diff", "1999", "2023", "-o", "/dev/null")
+def test_an_unknown_edition_is_a_clear_error(tmp_path):
+    """End to end: the command line itself, in its own process."""
+    result = run_build("diff", "1999", "2023", "-o", tmp_path / "diff.pdf")
     assert result.returncode == 2
-    assert "no edition 1999" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == ("no edition 1999: sealed editions in archive: 2022; the working data is edition 2023\n"
+                             "1 problem found.\n")
+    assert not (tmp_path / "diff.pdf").exists()

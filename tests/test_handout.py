@@ -13,7 +13,7 @@ import yaml
 import zxingcpp
 from PIL import Image
 
-from conftest import DATA, pdf_pages_text, run_build
+from conftest import DATA, pdf_pages_text, run_build, run_main
 from reports.i18n import Language
 from reports.imposition import impose_booklet
 from reports.loader import load_atlas
@@ -201,22 +201,26 @@ def test_imposition_follows_the_printers_spreads(pages, tmp_path):
     assert _expected_sides(pages) == PRINTERS_SPREADS[pages]  # the rule the real booklet's test uses
 
 
-def test_an_unknown_speaker_in_the_programme_is_an_error_at_its_line(tmp_path):
+def test_an_unknown_speaker_in_the_programme_is_an_error_at_its_line(tmp_path, capsys):
     event = tmp_path / "event.yaml"
     text = EVENT.read_text(encoding="utf-8").replace("speakers: [hidenao-yanagi]", "speakers: [hidenao-yanagy]")
     event.write_text(text, encoding="utf-8")
     (tmp_path / "event.md").write_text("A short review.\n", encoding="utf-8")
     line, row = next((n, row) for n, row in enumerate(text.splitlines(), start=1) if "yanagy" in row)
-    result = run_build("handout", event, "-o", tmp_path / "handout.pdf")
+    result = run_main(capsys, "handout", event, "-o", tmp_path / "handout.pdf")
     assert result.returncode == 2
-    assert f"event.yaml:{line}:{row.index('hidenao') + 1}: programme[1].speakers[0]: unknown speaker " \
-           "'hidenao-yanagy'; expected one of: imme-scholz, hidenao-yanagi," in result.stderr
+    assert result.stderr == f"{event.as_posix()}:{line}:{row.index('hidenao') + 1}: programme[1].speakers[0]: " \
+                            "unknown speaker 'hidenao-yanagy'; expected one of: imme-scholz, hidenao-yanagi, " \
+                            "yoko-iwama, kimitake-nakamura, martin-thuemmel, boris-mijatovic\n1 problem found.\n"
     assert not (tmp_path / "handout.pdf").exists()
 
 
 def test_an_event_without_its_review_text_is_an_error(tmp_path):
+    """End to end: the command line itself, in its own process."""
     event = tmp_path / "event.yaml"
     event.write_text(EVENT.read_text(encoding="utf-8"), encoding="utf-8")
     result = run_build("handout", event, "-o", tmp_path / "handout.pdf")
     assert result.returncode == 2
-    assert "event.md: file is missing:" in result.stderr
+    assert result.stderr == f"{tmp_path.as_posix()}/event.md: file is missing: the review text of "\
+                            f"{event.as_posix()} goes here\n1 problem found.\n"
+    assert not (tmp_path / "handout.pdf").exists()

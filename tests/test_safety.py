@@ -9,7 +9,7 @@ from reports.output import write_atomic
 from reports.profiles import PROFILES
 from reports.problems import BuildError
 from reports.typeset import Page, typeset
-from tests.conftest import DATA, run_build
+from tests.conftest import DATA, run_main
 
 SCREEN = PROFILES["screen"]
 DATED = '<meta name="dcterms.created" content="2023-06-30">'
@@ -59,12 +59,14 @@ def test_project_styles_and_given_charts_are_served(tmp_path):
     assert mask.crop((left + 1, top + 1, right - 1, bottom - 1)).getextrema() == (255, 255)  # solid
 
 
-def test_failed_build_leaves_the_existing_pdf_untouched(data_copy, tmp_path):
+def test_failed_build_leaves_the_existing_pdf_untouched(data_copy, tmp_path, capsys):
     output = tmp_path / "japan.pdf"
     output.write_bytes(b"%PDF- the good edition")
     (data_copy / "countries" / "japan.yaml").write_text("code: JP\nname: [unclosed\n")
-    result = run_build("country", "japan", "--data", data_copy, "-o", output)
+    result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", output)
     assert result.returncode == 2
+    assert result.stderr == (f"{data_copy.as_posix()}/countries/japan.yaml:3:1: YAML syntax error: expected ',' or "
+                             "']', but got '<stream end>'\n1 problem found.\n")
     assert output.read_bytes() == b"%PDF- the good edition"
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["japan.pdf"]
 
