@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdf
 import pytest
@@ -24,13 +25,14 @@ DATA = PROJECT / "data"
 UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache and outputs
 
 
-def run_build(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+def run_build(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them.
 
     For the end-to-end tests of the command line; a test of an error message calls `run_main`.
     """
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=600)
+                          cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **env} if env else None)
 
 
 def run_main(capsys, *args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
@@ -110,13 +112,55 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+# --- the sample documents, each built once per session for the tests that only read them ----------
+
+class Built(NamedTuple):
+    path: Path    # the PDF
+    stdout: str   # what the build reported
+    cache: Path   # the build cache it filled (a book's own: copy it before building with it again)
+
+
+def build_once(tmp_path_factory, name: str, *args: str) -> Built:
+    """`build.py ARGS -o FILE` in a subprocess, with a cache of its own: a real build, whatever ran before."""
+    folder = tmp_path_factory.mktemp(name)
+    path, cache = folder / f"{name}.pdf", folder / "cache"
+    result = run_build(*args, "-o", path, env={"ATLAS_CACHE_DIR": str(cache)})
+    assert result.returncode == 0, result.stderr
+    return Built(path, result.stdout, cache)
+
+
 @pytest.fixture(scope="session")
 def japan_pdf(tmp_path_factory) -> Path:
-    """The Japan dossier, built once for the tests that only read it."""
-    path = tmp_path_factory.mktemp("japan") / "japan.pdf"
-    result = run_build("country", "japan", "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
+    """The Japan dossier, built with the default options (the screen profile)."""
+    return build_once(tmp_path_factory, "japan", "country", "japan").path
+
+
+@pytest.fixture(scope="session")
+def japan_profiles(japan_pdf, tmp_path_factory) -> dict[str, Path]:
+    """The Japan dossier in each output profile; screen is the default build."""
+    return {"screen": japan_pdf,
+            **{profile: build_once(tmp_path_factory, f"japan-{profile}", "country", "japan", "--profile",
+                                   profile).path
+               for profile in ("print", "archive")}}
+
+
+@pytest.fixture(scope="session")
+def region_book(tmp_path_factory) -> Built:
+    """The Asia-Pacific region dossier, typeset in chapters by two workers into an empty cache."""
+    return build_once(tmp_path_factory, "asia-pacific", "region", "asia-pacific", "--jobs", "2", "--quiet")
+
+
+@pytest.fixture(scope="session")
+def atlas_book(tmp_path_factory) -> Built:
+    """The atlas edition, typeset in chapters by two workers into an empty cache."""
+    return build_once(tmp_path_factory, "atlas", "atlas", "--jobs", "2", "--quiet")
+
+
+@pytest.fixture(scope="session")
+def pack_book(tmp_path_factory) -> Built:
+    """The Tokyo delegation's briefing pack, every chapter typeset by this build (no cache)."""
+    spec = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
+    return build_once(tmp_path_factory, "pack", "pack", spec, "--jobs", "2", "--no-cache", "--quiet")
 
 
 def pdf_navigation(path: Path) -> dict:

@@ -26,12 +26,9 @@ def atlas():
 
 
 @pytest.fixture(scope="module")
-def pack_pdf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pack") / "pack.pdf"
-    result = run_build("pack", SPEC.relative_to(DATA.parent), "-o", path)
-    assert result.returncode == 0, result.stderr
-    assert f"wrote {path}" in result.stdout
-    return path
+def pack_pdf(pack_book) -> Path:
+    assert f"wrote {pack_book.path}" in pack_book.stdout
+    return pack_book.path
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,9 @@ from conftest import run_build, run_main
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("preflight")
-    paths = {}
-    for profile in ("screen", "print"):
-        paths[profile] = folder / f"japan-{profile}.pdf"
-        result = run_build("country", "japan", "--profile", profile, "-o", paths[profile])
-        assert result.returncode == 0, result.stderr
-    return paths
+def pdfs(japan_profiles) -> dict[str, Path]:
+    """The Japan dossier in each profile (built once for the session: only read here)."""
+    return japan_profiles
 
 
 @pytest.fixture
@@ -126,8 +121,7 @@ def test_sharp_image_passes_print(pdfs, tmp_path, preflight):
 
 
 def test_encrypted_pdf_and_undeclared_attachment_fail_archive(pdfs, tmp_path, preflight):
-    archive = tmp_path / "archive.pdf"
-    assert run_build("country", "japan", "--profile", "archive", "-o", archive).returncode == 0
+    archive = pdfs["archive"]
     path = tmp_path / "encrypted.pdf"
     with pikepdf.open(archive) as pdf:
         pdf.attachments["data.yaml"] = pikepdf.AttachedFileSpec(pdf, b"country: JP\n", mime_type="text/yaml")
