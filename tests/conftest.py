@@ -12,11 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 import pypdf
 import pytest
+import yaml
 
 from reports.cli import main
 
@@ -120,47 +122,129 @@ class Built(NamedTuple):
     cache: Path   # the build cache it filled (a book's own: copy it before building with it again)
 
 
-def build_once(tmp_path_factory, name: str, *args: str) -> Built:
-    """`build.py ARGS -o FILE` in a subprocess, with a cache of its own: a real build, whatever ran before."""
-    folder = tmp_path_factory.mktemp(name)
-    path, cache = folder / f"{name}.pdf", folder / "cache"
-    result = run_build(*args, "-o", path, env={"ATLAS_CACHE_DIR": str(cache)})
-    assert result.returncode == 0, result.stderr
-    return Built(path, result.stdout, cache)
+EVENT = (DATA / "events" / "security-dialogue-2023.yaml").relative_to(PROJECT)
+PACK = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
+EDITION = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["edition"]  # the working data's
+# name: the command line that builds it; OUT stands for its PDF, DIR for a folder of its own
+SAMPLES = {
+    "japan": ("country", "japan", "-o", "OUT"),  # with the default options: the screen profile
+    "japan-print": ("country", "japan", "--profile", "print", "-o", "OUT"),
+    "japan-archive": ("country", "japan", "--profile", "archive", "-o", "OUT"),
+    "japan-de": ("country", "japan", "--lang", "de", "-o", "OUT"),
+    "handout": ("handout", EVENT, "-o", "OUT"),
+    "booklet": ("handout", EVENT, "--booklet", "-o", "OUT"),  # also writes booklet-a5.pdf next to it
+    "diff": ("diff", "2022", "2023", "-o", "OUT"),
+    "sealed": ("archive", "--edition", EDITION, "--archive-dir", "DIR"),  # into DIR/<year>
+    # books typeset in chapters by two workers into an empty cache; the pack without a cache
+    "asia-pacific": ("region", "asia-pacific", "--jobs", "2", "--quiet", "-o", "OUT"),
+    "atlas": ("atlas", "--jobs", "2", "--quiet", "-o", "OUT"),
+    "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
+}
+# fixture: the samples it is made of
+FIXTURES = {"japan_pdf": ["japan"], "japan_profiles": ["japan", "japan-print", "japan-archive"],
+            "japan_de": ["japan-de"], "handout_build": ["handout"], "booklet_build": ["booklet"],
+            "diff_build": ["diff"], "sealed_build": ["sealed"], "region_book": ["asia-pacific"],
+            "atlas_book": ["atlas"], "pack_book": ["pack"]}
+
+
+class Samples:
+    """Builds the sample documents the session's tests need, two at a time in the background (most
+    tests leave one of the two cores idle), in the order the tests need them."""
+
+    def __init__(self, names: list[str], tmp_path_factory):
+        self._factory = tmp_path_factory
+        self._builds: dict[str, Future] = {}
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="sample")
+        for name in names:
+            self._start(name)
+
+    def _start(self, name: str) -> Future:
+        if name not in self._builds:
+            folder = self._factory.mktemp(name)
+            path, cache = folder / f"{name}.pdf", folder / "cache"
+            args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
+            self._builds[name] = self._pool.submit(
+                lambda: (path, cache, run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})))
+        return self._builds[name]
+
+    def __getitem__(self, name: str) -> Built:
+        path, cache, result = self._start(name).result()
+        assert result.returncode == 0, result.stderr
+        return Built(path, result.stdout, cache)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def samples(request, session_cache, tmp_path_factory):
+    needed = [name for item in request.session.items for fixture in item.fixturenames
+              for name in FIXTURES.get(fixture, [])]
+    samples = Samples(list(dict.fromkeys(needed)), tmp_path_factory)
+    yield samples
+    samples.close()
 
 
 @pytest.fixture(scope="session")
-def japan_pdf(tmp_path_factory) -> Path:
+def japan_pdf(samples) -> Path:
     """The Japan dossier, built with the default options (the screen profile)."""
-    return build_once(tmp_path_factory, "japan", "country", "japan").path
+    return samples["japan"].path
 
 
 @pytest.fixture(scope="session")
-def japan_profiles(japan_pdf, tmp_path_factory) -> dict[str, Path]:
+def japan_profiles(samples) -> dict[str, Path]:
     """The Japan dossier in each output profile; screen is the default build."""
-    return {"screen": japan_pdf,
-            **{profile: build_once(tmp_path_factory, f"japan-{profile}", "country", "japan", "--profile",
-                                   profile).path
-               for profile in ("print", "archive")}}
+    return {"screen": samples["japan"].path, "print": samples["japan-print"].path,
+            "archive": samples["japan-archive"].path}
 
 
 @pytest.fixture(scope="session")
-def region_book(tmp_path_factory) -> Built:
+def japan_de(samples) -> Path:
+    """The Japan dossier in German."""
+    return samples["japan-de"].path
+
+
+@pytest.fixture(scope="session")
+def handout_build(samples) -> Built:
+    """The symposium handout, A4."""
+    return samples["handout"]
+
+
+@pytest.fixture(scope="session")
+def booklet_build(samples) -> Built:
+    """The symposium handout as an A5 booklet: the imposed sheets and the reader's version."""
+    return samples["booklet"]
+
+
+@pytest.fixture(scope="session")
+def diff_build(samples) -> Built:
+    """The change report from the sealed 2022 edition to the working data."""
+    return samples["diff"]
+
+
+@pytest.fixture(scope="session")
+def sealed_build(samples) -> Built:
+    """The working data's edition sealed into a temporary archive folder (never the repo's archive/),
+    the folder of its `path` (a name only: the edition is in <year>/ there)."""
+    return samples["sealed"]
+
+
+@pytest.fixture(scope="session")
+def region_book(samples) -> Built:
     """The Asia-Pacific region dossier, typeset in chapters by two workers into an empty cache."""
-    return build_once(tmp_path_factory, "asia-pacific", "region", "asia-pacific", "--jobs", "2", "--quiet")
+    return samples["asia-pacific"]
 
 
 @pytest.fixture(scope="session")
-def atlas_book(tmp_path_factory) -> Built:
+def atlas_book(samples) -> Built:
     """The atlas edition, typeset in chapters by two workers into an empty cache."""
-    return build_once(tmp_path_factory, "atlas", "atlas", "--jobs", "2", "--quiet")
+    return samples["atlas"]
 
 
 @pytest.fixture(scope="session")
-def pack_book(tmp_path_factory) -> Built:
+def pack_book(samples) -> Built:
     """The Tokyo delegation's briefing pack, every chapter typeset by this build (no cache)."""
-    spec = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
-    return build_once(tmp_path_factory, "pack", "pack", spec, "--jobs", "2", "--no-cache", "--quiet")
+    return samples["pack"]
 
 
 def pdf_navigation(path: Path) -> dict:

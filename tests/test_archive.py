@@ -12,13 +12,11 @@ from conftest import DATA, PROJECT, run_build, run_main
 
 
 @pytest.fixture(scope="module")
-def sealed(tmp_path_factory):
+def sealed(sealed_build):
     """The working data's edition, sealed into a temporary archive folder (never the repo's archive/)."""
-    archive_dir = tmp_path_factory.mktemp("archive")
     year = yaml.safe_load((DATA / "atlas.yaml").read_text())["edition"]
-    result = run_build("archive", "--edition", year, "--archive-dir", archive_dir)
-    assert result.returncode == 0, result.stderr
-    return archive_dir / str(year), year
+    assert sealed_build.stdout.startswith(f"sealed edition {year} in "), sealed_build.stdout
+    return sealed_build.path.parent / str(year), year
 
 
 def _data_files():

@@ -13,11 +13,8 @@ ARCHIVED = PROJECT / "archive" / "2022" / "data"
 
 
 @pytest.fixture(scope="module")
-def diff_text(tmp_path_factory):
-    path = tmp_path_factory.mktemp("diff") / "diff.pdf"
-    result = run_build("diff", "2022", "2023", "-o", path)
-    assert result.returncode == 0, result.stderr
-    return [re.sub(r"\s+", " ", page) for page in pdf_pages_text(path)]
+def diff_text(diff_build):
+    return [re.sub(r"\s+", " ", page) for page in pdf_pages_text(diff_build.path)]
 
 
 def _assessment(root, country, interest):

@@ -24,14 +24,6 @@ ENGLISH_HEADINGS = ("Relevance", "Willingness", "Status quo", "Potential", "Poli
 
 
 @pytest.fixture(scope="module")
-def japan_de(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("japan-de") / "japan-de.pdf"
-    result = run_build("country", "japan", "--lang", "de", "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture(scope="module")
 def japan_de_pages(japan_de) -> list[str]:
     return pdf_pages_text(japan_de)
 

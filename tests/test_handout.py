@@ -31,11 +31,8 @@ def event() -> dict:
 
 
 @pytest.fixture(scope="module")
-def handout_pdf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("handout") / "handout.pdf"
-    result = run_build("handout", EVENT.relative_to(DATA.parent), "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
+def handout_pdf(handout_build) -> Path:
+    return handout_build.path
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +41,12 @@ def pages(handout_pdf) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def booklet(tmp_path_factory) -> tuple[Path, Path]:
+def booklet(booklet_build) -> tuple[Path, Path]:
     """The imposed sheets and the A5 reader's version written next to them."""
-    folder = tmp_path_factory.mktemp("booklet")
-    result = run_build("handout", EVENT, "--booklet", "-o", folder / "booklet.pdf")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"wrote {folder / 'booklet-a5.pdf'}", f"wrote {folder / 'booklet.pdf'}"]
-    return folder / "booklet.pdf", folder / "booklet-a5.pdf"
+    sheets = booklet_build.path
+    reader = sheets.with_name(f"{sheets.stem}-a5.pdf")
+    assert booklet_build.stdout.splitlines() == [f"wrote {reader}", f"wrote {sheets}"]
+    return sheets, reader
 
 
 def _flat(pages: list[str]) -> str:

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,12 @@ def atlases(atlas_book, tmp_path_factory):
     work = tmp_path_factory.mktemp("atlas")
     cache = work / "cache"
     shutil.copytree(atlas_book.cache, cache)
-    _build("atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=work / "unused")
-    again = _build("atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache)
-    _build("atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf", cache=work / "unused")
+    with ThreadPoolExecutor(2) as builds:  # independent builds, at once
+        _, _, again = [future.result() for future in [
+            builds.submit(_build, "atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=work / "unused"),
+            builds.submit(_build, "atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf",
+                          cache=work / "unused"),
+            builds.submit(_build, "atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache)]]
     assert not (work / "unused").exists()  # neither build used a cache
     return {"dir": work, "chapters": atlas_book.path, "cache": cache, "first": atlas_book.stdout,
             "again": again.stdout}
