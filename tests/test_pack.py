@@ -141,10 +141,10 @@ def test_unknown_and_unassessed_interests_are_errors_at_their_lines(tmp_path, ca
     result = run_main(capsys, "pack", spec, "-o", tmp_path / "pack.pdf")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"{spec.as_posix()}:{line}:{row.index('migration') + 1}: countries[0].interests[0]: Japan has no "
-        "assessment for 'migration'; it has: rules-based-order, prosperity",
-        f"{spec.as_posix()}:{line}:{row.index('rules-order') + 1}: countries[0].interests[1]: unknown interest "
-        "'rules-order'; expected one of: rules-based-order, prosperity, security, resources-climate, migration",
+        (f"{spec.as_posix()}:{line}:{row.index('migration') + 1}: countries[0].interests[0]: Japan has no "
+         "assessment for 'migration'; it has: rules-based-order, prosperity"),
+        (f"{spec.as_posix()}:{line}:{row.index('rules-order') + 1}: countries[0].interests[1]: unknown interest "
+         "'rules-order'; expected one of: rules-based-order, prosperity, security, resources-climate, migration"),
         "2 problems found."]
     assert not (tmp_path / "pack.pdf").exists()
 
