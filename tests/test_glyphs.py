@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, pdf_pages_text, run_build, run_main
+from conftest import DATA, pdf_pages_text, run_main
 from reports.glyphs import check_glyphs, coverage, font_stacks
 from reports.problems import BuildError, InputError
 
@@ -56,11 +56,11 @@ def test_the_document_part_is_named_when_the_text_is_in_the_body(data_copy, tmp_
     assert not (tmp_path / "japan.pdf").exists()
 
 
-def test_japanese_script_and_diacritics_are_set_and_embedded(data_copy, tmp_path):
+def test_japanese_script_and_diacritics_are_set_and_embedded(data_copy, tmp_path, capsys):
     replace_in(data_copy / "countries" / "japan.yaml", '"Tokyo 107-0052"', '"〒107-0052 東京都港区赤坂7-5-56"')
     replace_in(data_copy / "countries" / "vietnam.yaml", "Hanoi", "Hà Nội")
     target = tmp_path / "japan.pdf"
-    result = run_build("country", "japan", "--data", data_copy, "-o", target)
+    result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", target)
     assert result.returncode == 0, result.stderr
     text = "\n".join(pdf_pages_text(target))
     assert "東京都港区赤坂" in text
