@@ -1,23 +1,83 @@
-"""Shared helpers: run the command line as a user would, and read what it produced."""
+"""Shared helpers: run the command line as a user would, and read what it produced.
+
+The suite never reads or writes the checkout's build cache (.cache/) or its default output folder
+(out/): the whole session builds with a cache of its own, every build names its output under a
+temporary folder, and a guard fails the session if either folder of the checkout changed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdf
 import pytest
+import yaml
+
+from reports.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
+UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache and outputs
 
 
-def run_build(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them."""
+def run_build(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them.
+
+    For the end-to-end tests of the command line; a test of an error message calls `run_main`.
+    """
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=600)
+                          cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **env} if env else None)
+
+
+def run_main(capsys, *args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+    """`build.py ARGS` in this process (reports.cli.main), from the folder `run_build` runs it in:
+    its exit status and what it printed, as `run_build` gives them."""
+    capsys.readouterr()  # what the test printed before is not the command's
+    with contextlib.chdir(cwd):
+        status = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["build.py", *map(str, args)], status, out, err)
+
+
+def _state(folder: Path) -> list[tuple[str, int, int]] | None:
+    """Every file and folder under `folder` with its size and modification time; None if it is absent."""
+    if not folder.exists():
+        return None
+    return sorted((path.relative_to(folder).as_posix(), path.stat().st_size if path.is_file() else -1,
+                   path.stat().st_mtime_ns) for path in [folder, *folder.rglob("*")])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched():
+    """Fails the session if the suite changed the checkout's .cache/ or out/."""
+    before = {folder: _state(folder) for folder in UNTOUCHED}
+    yield
+    changed = [folder.name for folder in UNTOUCHED if _state(folder) != before[folder]]
+    assert not changed, f"the suite changed the checkout's {' and '.join(changed)}/; " \
+                        "tests must build into their own temporary folders"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(checkout_untouched, tmp_path_factory) -> Path:
+    """The build cache of this session: empty at the start, so the first build of a book builds it.
+
+    ATLAS_CACHE_DIR is set in the environment, so builds in subprocesses use it too."""
+    cache = tmp_path_factory.mktemp("atlas-cache")
+    earlier = os.environ.get("ATLAS_CACHE_DIR")
+    os.environ["ATLAS_CACHE_DIR"] = str(cache)
+    yield cache
+    if earlier is None:
+        del os.environ["ATLAS_CACHE_DIR"]
+    else:
+        os.environ["ATLAS_CACHE_DIR"] = earlier
 
 
 def pdf_pages_text(path: Path) -> list[str]:
@@ -54,13 +114,137 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+# --- the sample documents, each built once per session for the tests that only read them ----------
+
+class Built(NamedTuple):
+    path: Path    # the PDF
+    stdout: str   # what the build reported
+    cache: Path   # the build cache it filled (a book's own: copy it before building with it again)
+
+
+EVENT = (DATA / "events" / "security-dialogue-2023.yaml").relative_to(PROJECT)
+PACK = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
+EDITION = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["edition"]  # the working data's
+# name: the command line that builds it; OUT stands for its PDF, DIR for a folder of its own
+SAMPLES = {
+    "japan": ("country", "japan", "-o", "OUT"),  # with the default options: the screen profile
+    "japan-print": ("country", "japan", "--profile", "print", "-o", "OUT"),
+    "japan-archive": ("country", "japan", "--profile", "archive", "-o", "OUT"),
+    "japan-de": ("country", "japan", "--lang", "de", "-o", "OUT"),
+    "handout": ("handout", EVENT, "-o", "OUT"),
+    "booklet": ("handout", EVENT, "--booklet", "-o", "OUT"),  # also writes booklet-a5.pdf next to it
+    "diff": ("diff", "2022", "2023", "-o", "OUT"),
+    "sealed": ("archive", "--edition", EDITION, "--archive-dir", "DIR"),  # into DIR/<year>
+    # books typeset in chapters by two workers into an empty cache; the pack without a cache
+    "asia-pacific": ("region", "asia-pacific", "--jobs", "2", "--quiet", "-o", "OUT"),
+    "atlas": ("atlas", "--jobs", "2", "--quiet", "-o", "OUT"),
+    "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
+}
+# fixture: the samples it is made of
+FIXTURES = {"japan_pdf": ["japan"], "japan_profiles": ["japan", "japan-print", "japan-archive"],
+            "japan_de": ["japan-de"], "handout_build": ["handout"], "booklet_build": ["booklet"],
+            "diff_build": ["diff"], "sealed_build": ["sealed"], "region_book": ["asia-pacific"],
+            "atlas_book": ["atlas"], "pack_book": ["pack"]}
+
+
+class Samples:
+    """Builds the sample documents the session's tests need, two at a time in the background (most
+    tests leave one of the two cores idle), in the order the tests need them."""
+
+    def __init__(self, names: list[str], tmp_path_factory):
+        self._factory = tmp_path_factory
+        self._builds: dict[str, Future] = {}
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="sample")
+        for name in names:
+            self._start(name)
+
+    def _start(self, name: str) -> Future:
+        if name not in self._builds:
+            folder = self._factory.mktemp(name)
+            path, cache = folder / f"{name}.pdf", folder / "cache"
+            args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
+            self._builds[name] = self._pool.submit(
+                lambda: (path, cache, run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})))
+        return self._builds[name]
+
+    def __getitem__(self, name: str) -> Built:
+        path, cache, result = self._start(name).result()
+        assert result.returncode == 0, result.stderr
+        return Built(path, result.stdout, cache)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def samples(request, session_cache, tmp_path_factory):
+    needed = [name for item in request.session.items for fixture in item.fixturenames
+              for name in FIXTURES.get(fixture, [])]
+    samples = Samples(list(dict.fromkeys(needed)), tmp_path_factory)
+    yield samples
+    samples.close()
+
+
 @pytest.fixture(scope="session")
-def japan_pdf(tmp_path_factory) -> Path:
-    """The Japan dossier, built once for the tests that only read it."""
-    path = tmp_path_factory.mktemp("japan") / "japan.pdf"
-    result = run_build("country", "japan", "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
+def japan_pdf(samples) -> Path:
+    """The Japan dossier, built with the default options (the screen profile)."""
+    return samples["japan"].path
+
+
+@pytest.fixture(scope="session")
+def japan_profiles(samples) -> dict[str, Path]:
+    """The Japan dossier in each output profile; screen is the default build."""
+    return {"screen": samples["japan"].path, "print": samples["japan-print"].path,
+            "archive": samples["japan-archive"].path}
+
+
+@pytest.fixture(scope="session")
+def japan_de(samples) -> Path:
+    """The Japan dossier in German."""
+    return samples["japan-de"].path
+
+
+@pytest.fixture(scope="session")
+def handout_build(samples) -> Built:
+    """The symposium handout, A4."""
+    return samples["handout"]
+
+
+@pytest.fixture(scope="session")
+def booklet_build(samples) -> Built:
+    """The symposium handout as an A5 booklet: the imposed sheets and the reader's version."""
+    return samples["booklet"]
+
+
+@pytest.fixture(scope="session")
+def diff_build(samples) -> Built:
+    """The change report from the sealed 2022 edition to the working data."""
+    return samples["diff"]
+
+
+@pytest.fixture(scope="session")
+def sealed_build(samples) -> Built:
+    """The working data's edition sealed into a temporary archive folder (never the repo's archive/),
+    the folder of its `path` (a name only: the edition is in <year>/ there)."""
+    return samples["sealed"]
+
+
+@pytest.fixture(scope="session")
+def region_book(samples) -> Built:
+    """The Asia-Pacific region dossier, typeset in chapters by two workers into an empty cache."""
+    return samples["asia-pacific"]
+
+
+@pytest.fixture(scope="session")
+def atlas_book(samples) -> Built:
+    """The atlas edition, typeset in chapters by two workers into an empty cache."""
+    return samples["atlas"]
+
+
+@pytest.fixture(scope="session")
+def pack_book(samples) -> Built:
+    """The Tokyo delegation's briefing pack, every chapter typeset by this build (no cache)."""
+    return samples["pack"]
 
 
 def pdf_navigation(path: Path) -> dict:

@@ -126,11 +126,11 @@ def test_all_problems_are_reported_in_one_run(data_copy, capsys, monkeypatch):
                                    "interest 'migration'") for line in lines)
 
 
-def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path):
-    from tests.conftest import pdf_pages_text, run_build
+def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path, capsys):
+    from tests.conftest import pdf_pages_text, run_main
     _break(data_copy, JAPAN_TEXT, "## Willingness", "Do not run <script>alert('x')</script> here.\n\n## Willingness")
     output = tmp_path / "japan.pdf"
-    result = run_build("country", "japan", "--data", data_copy, "-o", output)
+    result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", output)
     assert result.returncode == 0, result.stderr
     text = "".join(pdf_pages_text(output))
     assert "<script>alert('x')</script>" in text.replace("’", "'").replace("‘", "'")

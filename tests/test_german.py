@@ -13,7 +13,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from conftest import DATA, PROJECT, pdf_pages_text, run_build
+from conftest import DATA, PROJECT, pdf_pages_text, run_build, run_main
 from reports import i18n
 from reports.documents.country import country_dossier
 from reports.loader import load_atlas
@@ -21,14 +21,6 @@ from reports.loader import load_atlas
 FALLBACK_NOTE = "Dieser Abschnitt liegt nur auf Englisch vor."
 GERMAN_HEADINGS = ("Relevanz", "Bereitschaft", "Status quo", "Potenzial", "Politikempfehlung")
 ENGLISH_HEADINGS = ("Relevance", "Willingness", "Status quo", "Potential", "Policy recommendation")
-
-
-@pytest.fixture(scope="module")
-def japan_de(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("japan-de") / "japan-de.pdf"
-    result = run_build("country", "japan", "--lang", "de", "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +132,8 @@ def test_english_dossier_is_still_english(japan_pdf):
 
 # --- the coverage report --------------------------------------------------------------------------
 
-def _report(data: Path) -> tuple[list[str], str]:
-    result = run_build("check", "--data", data, "--lang", "de")
+def _report(data: Path, capsys) -> tuple[list[str], str]:
+    result = run_main(capsys, "check", "--data", data, "--lang", "de")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     return lines, result.stdout
@@ -168,8 +160,8 @@ def _named_fields(lines: list[str]) -> set[tuple[str, str]]:
     return named
 
 
-def test_coverage_report_names_exactly_the_missing_texts(data_copy):
-    lines, output = _report(data_copy)
+def test_coverage_report_names_exactly_the_missing_texts(data_copy, capsys):
+    lines, output = _report(data_copy, capsys)
     english = {p for p in data_copy.rglob("*.md") if not re.search(r"\.[a-z]{2}\.md$", p.name)}
     untranslated = {p for p in english if not p.with_name(p.stem + ".de.md").exists()}
     shown = {p.as_posix() for p in untranslated}  # outside the working folder: shown in full
@@ -198,7 +190,7 @@ def test_coverage_report_names_exactly_the_missing_texts(data_copy):
                                        f"    summary:\n      en: {first_summary.group(1)}\n"
                                        '      de: "Japan ist einer der engsten Wertepartner Deutschlands."', 1),
                           encoding="utf-8")
-    after, _ = _report(data_copy)
+    after, _ = _report(data_copy, capsys)
     assert _named_markdown(lines) - _named_markdown(after) == {
         (data_copy / "countries/india/rules-based-order.md").as_posix()}
     def without_lines(named):  # the edit moved the lines below it
@@ -210,6 +202,7 @@ def test_coverage_report_names_exactly_the_missing_texts(data_copy):
 
 
 def test_check_without_language_lists_no_translations():
+    """End to end: the command line itself, in its own process."""
     result = run_build("check")
     assert result.returncode == 0, result.stderr
     assert "German" not in result.stdout and "line " not in result.stdout
@@ -263,9 +256,9 @@ def test_compiled_catalogue_follows_the_po_file(tmp_path, monkeypatch):
     assert not list(mo.parent.glob("*.part"))
 
 
-def test_a_translation_without_its_english_original_is_refused(data_copy):
+def test_a_translation_without_its_english_original_is_refused(data_copy, capsys):
     (data_copy / "regions/asia-pacific.md").unlink()
-    result = run_build("check", "--data", data_copy, "--lang", "de")
+    result = run_main(capsys, "check", "--data", data_copy, "--lang", "de")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"{(data_copy / 'regions/asia-pacific.de.md').as_posix()}: a translation without its English original "

@@ -19,9 +19,9 @@ def _build(tmp_path_factory, *options: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def in_chapters(tmp_path_factory) -> Path:
-    # Without the cache: every chapter is typeset by this build.
-    return _build(tmp_path_factory, "--no-cache", "--jobs", "2")
+def in_chapters(pack_book) -> Path:
+    # Built with --no-cache --jobs 2: every chapter is typeset by this build.
+    return pack_book.path
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,19 +31,26 @@ def _navigation(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def atlases(tmp_path_factory):
+def atlases(atlas_book, tmp_path_factory):
+    """The session's atlas (typeset in chapters into an empty cache), rebuilt from a copy of that cache,
+    and built independently in one piece and in chapters without a cache."""
     work = tmp_path_factory.mktemp("atlas")
     cache = work / "cache"
-    _build("atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=cache)
-    first = _build("atlas", "--jobs", "2", "-o", work / "chapters.pdf", cache=cache)
-    again = _build("atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache)
-    _build("atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf", cache=work / "unused")
-    return {"dir": work, "cache": cache, "first": first.stdout, "again": again.stdout}
+    shutil.copytree(atlas_book.cache, cache)
+    with ThreadPoolExecutor(2) as builds:  # independent builds, at once
+        _, _, again = [future.result() for future in [
+            builds.submit(_build, "atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=work / "unused"),
+            builds.submit(_build, "atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf",
+                          cache=work / "unused"),
+            builds.submit(_build, "atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache)]]
+    assert not (work / "unused").exists()  # neither build used a cache
+    return {"dir": work, "chapters": atlas_book.path, "cache": cache, "first": atlas_book.stdout,
+            "again": again.stdout}
 
 
 def test_chapters_give_the_book_typeset_in_one_piece(atlases):
     one_piece = _navigation(atlases["dir"] / "one-piece.pdf")
-    chapters = _navigation(atlases["dir"] / "chapters.pdf")
+    chapters = _navigation(atlases["chapters"])
     assert chapters == one_piece
     assert ("Methodology", "5") in one_piece["contents"]
     assert len(one_piece["contents"]) > 10 and len(one_piece["links"]) > 50
@@ -53,11 +61,14 @@ def test_chapters_give_the_book_typeset_in_one_piece(atlases):
 
 
 def test_cached_rebuild_is_byte_identical_to_a_fresh_build(atlases):
-    assert "0 chapter(s)" not in atlases["first"]
-    assert "(nothing changed since the last build: its book, from the cache)" in atlases["again"]
-    cached = (atlases["dir"] / "cached.pdf").read_bytes()
-    assert cached == (atlases["dir"] / "chapters.pdf").read_bytes()
-    assert cached == (atlases["dir"] / "fresh.pdf").read_bytes()
+    fresh = (atlases["dir"] / "fresh.pdf").read_bytes()  # built without any cache
+    # The first build typeset every chapter and filled the cache; the same book as without one.
+    assert re.fullmatch(r"wrote \S+ \(typeset [1-9]\d* chapter\(s\); 0 from the cache\)\n", atlases["first"])
+    assert atlases["chapters"].read_bytes() == fresh
+    # The rebuild took its book from the cache, and that is the book a fresh build makes.
+    assert atlases["again"] == (f"wrote {atlases['dir'] / 'cached.pdf'} "
+                                "(nothing changed since the last build: its book, from the cache)\n")
+    assert (atlases["dir"] / "cached.pdf").read_bytes() == fresh
 
 
 def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(tmp_path):
@@ -90,22 +101,25 @@ def test_damaged_cache_entries_are_detected_and_rebuilt(atlases, tmp_path):
     assert (tmp_path / "atlas.pdf").read_bytes() == (atlases["dir"] / "fresh.pdf").read_bytes()
 
 
-def test_a_dask_cluster_builds_the_same_book(atlases, tmp_path):
+def test_a_dask_cluster_builds_the_same_book(region_book, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, host="127.0.0.1") as cluster:
         _build("region", "asia-pacific", "--scheduler", cluster.scheduler_address, "--no-cache",
                "-o", tmp_path / "dask.pdf", cache=tmp_path / "cache")
-    _build("region", "asia-pacific", "--no-cache", "-o", tmp_path / "local.pdf", cache=tmp_path / "cache")
-    assert (tmp_path / "dask.pdf").read_bytes() == (tmp_path / "local.pdf").read_bytes()
+    # The same book as two local worker processes typeset (into an empty cache: every chapter).
+    assert "; 0 from the cache" in region_book.stdout
+    assert (tmp_path / "dask.pdf").read_bytes() == region_book.path.read_bytes()
 
 
-def test_an_unchanged_build_with_other_arguments_is_made_not_copied(tmp_path):
+def test_an_unchanged_build_with_other_arguments_is_made_not_copied(region_book, tmp_path):
     """The shortcut for unchanged builds covers the arguments that shape the book, e.g. its language."""
     cache = tmp_path / "cache"
-    english = _build("region", "asia-pacific", "-o", tmp_path / "en.pdf", cache=cache).stdout
-    again = _build("region", "asia-pacific", "-o", tmp_path / "again.pdf", cache=cache).stdout
-    german = _build("region", "asia-pacific", "--lang", "de", "-o", tmp_path / "de.pdf", cache=cache).stdout
+    shutil.copytree(region_book.cache, cache)  # the cache of the session's first build of the region
+    english = region_book.stdout
+    again = _build("region", "asia-pacific", "--jobs", "2", "-o", tmp_path / "again.pdf", cache=cache).stdout
+    german = _build("region", "asia-pacific", "--jobs", "2", "--lang", "de", "-o", tmp_path / "de.pdf",
+                    cache=cache).stdout
     assert "nothing changed" not in english and "nothing changed since the last build" in again
     assert "nothing changed" not in german
-    assert "Inhalt" in pdf_pages_text(tmp_path / "de.pdf")[2] and "Contents" in pdf_pages_text(tmp_path / "en.pdf")[2]
+    assert "Inhalt" in pdf_pages_text(tmp_path / "de.pdf")[2] and "Contents" in pdf_pages_text(region_book.path)[2]

@@ -8,22 +8,19 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import run_build
+from conftest import run_build, run_main
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("preflight")
-    paths = {}
-    for profile in ("screen", "print"):
-        paths[profile] = folder / f"japan-{profile}.pdf"
-        result = run_build("country", "japan", "--profile", profile, "-o", paths[profile])
-        assert result.returncode == 0, result.stderr
-    return paths
+def pdfs(japan_profiles) -> dict[str, Path]:
+    """The Japan dossier in each profile (built once for the session: only read here)."""
+    return japan_profiles
 
 
-def preflight(path: Path, profile: str):
-    return run_build("preflight", path, "--profile", profile)
+@pytest.fixture
+def preflight(capsys):
+    """`build.py preflight FILE --profile PROFILE`, in this process."""
+    return lambda path, profile: run_main(capsys, "preflight", path, "--profile", profile)
 
 
 def failed_checks(output: str) -> set[str]:
@@ -31,7 +28,7 @@ def failed_checks(output: str) -> set[str]:
     return set(line.removeprefix("FAILED: ").split("; "))
 
 
-def test_screen_pdf_is_not_a_print_pdf(pdfs):
+def test_screen_pdf_is_not_a_print_pdf(pdfs, preflight):
     result = preflight(pdfs["screen"], "print")
     assert result.returncode == 1
     assert failed_checks(result.stdout) == {
@@ -41,20 +38,20 @@ def test_screen_pdf_is_not_a_print_pdf(pdfs):
     assert "annotations (links, notes) on page 1" in result.stdout  # the contents box links
 
 
-def test_screen_pdf_is_not_an_archive_pdf(pdfs):
+def test_screen_pdf_is_not_an_archive_pdf(pdfs, preflight):
     result = preflight(pdfs["screen"], "archive")
     assert result.returncode == 1
     assert failed_checks(result.stdout) == {"PDF/A-3U identification (XMP)", "output intent"}
 
 
-def test_print_pdf_is_not_a_screen_pdf(pdfs):
+def test_print_pdf_is_not_a_screen_pdf(pdfs, preflight):
     result = preflight(pdfs["print"], "screen")
     assert result.returncode == 1
     assert failed_checks(result.stdout) == {"PDF/UA-1 identification (XMP)"}
     assert "pdfuaid:part is None, expected '1'" in result.stdout
 
 
-def test_untagged_pdf_fails_every_accessibility_check(pdfs, tmp_path):
+def test_untagged_pdf_fails_every_accessibility_check(pdfs, tmp_path, preflight):
     path = tmp_path / "untagged.pdf"
     with pikepdf.open(pdfs["screen"]) as pdf:
         for key in ("/StructTreeRoot", "/MarkInfo", "/Lang", "/ViewerPreferences"):
@@ -66,7 +63,7 @@ def test_untagged_pdf_fails_every_accessibility_check(pdfs, tmp_path):
                                             "title shown as window title", "alt text on figures"}
 
 
-def test_figure_without_alt_text_is_named(pdfs, tmp_path):
+def test_figure_without_alt_text_is_named(pdfs, tmp_path, preflight):
     path = tmp_path / "no-alt.pdf"
     with pikepdf.open(pdfs["screen"]) as pdf:
         figures = [obj for obj in pdf.objects
@@ -79,7 +76,7 @@ def test_figure_without_alt_text_is_named(pdfs, tmp_path):
     assert "figure(s) 2 of 2 without /Alt" in result.stdout
 
 
-def test_unembedded_font_is_named(pdfs, tmp_path):
+def test_unembedded_font_is_named(pdfs, tmp_path, preflight):
     path = tmp_path / "unembedded.pdf"
     with pikepdf.open(pdfs["screen"]) as pdf:
         descriptor = next(obj for obj in pdf.objects
@@ -107,7 +104,7 @@ def _with_image(source: Path, target: Path, pixels: int, inches: float) -> None:
         pdf.save(target)
 
 
-def test_low_resolution_image_fails_print(pdfs, tmp_path):
+def test_low_resolution_image_fails_print(pdfs, tmp_path, preflight):
     path = tmp_path / "low.pdf"
     _with_image(pdfs["print"], path, pixels=100, inches=2)
     result = preflight(path, "print")
@@ -115,7 +112,7 @@ def test_low_resolution_image_fails_print(pdfs, tmp_path):
     assert "an image on page 1 has 50 dpi effective" in result.stdout
 
 
-def test_sharp_image_passes_print(pdfs, tmp_path):
+def test_sharp_image_passes_print(pdfs, tmp_path, preflight):
     path = tmp_path / "sharp.pdf"
     _with_image(pdfs["print"], path, pixels=700, inches=2)
     result = preflight(path, "print")
@@ -123,9 +120,8 @@ def test_sharp_image_passes_print(pdfs, tmp_path):
     assert "1 images, lowest 350 dpi" in result.stdout
 
 
-def test_encrypted_pdf_and_undeclared_attachment_fail_archive(pdfs, tmp_path):
-    archive = tmp_path / "archive.pdf"
-    assert run_build("country", "japan", "--profile", "archive", "-o", archive).returncode == 0
+def test_encrypted_pdf_and_undeclared_attachment_fail_archive(pdfs, tmp_path, preflight):
+    archive = pdfs["archive"]
     path = tmp_path / "encrypted.pdf"
     with pikepdf.open(archive) as pdf:
         pdf.attachments["data.yaml"] = pikepdf.AttachedFileSpec(pdf, b"country: JP\n", mime_type="text/yaml")
@@ -138,7 +134,7 @@ def test_encrypted_pdf_and_undeclared_attachment_fail_archive(pdfs, tmp_path):
     assert "without a relationship in /AF: data.yaml" in result.stdout
 
 
-def test_unreadable_file_is_reported(tmp_path):
+def test_unreadable_file_is_reported(tmp_path, preflight):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"not a pdf")
     result = preflight(path, "screen")
@@ -147,6 +143,8 @@ def test_unreadable_file_is_reported(tmp_path):
 
 
 def test_missing_file_is_an_error_without_traceback(tmp_path):
-    result = preflight(tmp_path / "nowhere.pdf", "screen")
+    """End to end: the command line itself, in its own process."""
+    result = run_build("preflight", tmp_path / "nowhere.pdf", "--profile", "screen")
     assert result.returncode == 1
-    assert "cannot read" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == f"error: cannot read {tmp_path / 'nowhere.pdf'}: No such file or directory\n"
+    assert result.stdout == ""

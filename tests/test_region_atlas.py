@@ -8,24 +8,17 @@ import pypdf
 import pytest
 import yaml
 
-from conftest import DATA, pdf_pages_text, run_build
-
-
-def _build(tmp_path_factory, *args):
-    path = tmp_path_factory.mktemp("book") / "book.pdf"
-    result = run_build(*args, "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
+from conftest import DATA, pdf_pages_text
 
 
 @pytest.fixture(scope="module")
-def region_pdf(tmp_path_factory):
-    return _build(tmp_path_factory, "region", "asia-pacific")
+def region_pdf(region_book):
+    return region_book.path
 
 
 @pytest.fixture(scope="module")
-def atlas_pdf(tmp_path_factory):
-    return _build(tmp_path_factory, "atlas")
+def atlas_pdf(atlas_book):
+    return atlas_book.path
 
 
 def outline(path):

@@ -1,12 +1,15 @@
 """Rendering reads only the project's folders, and never replaces a good file with a broken one."""
 
+import subprocess
+
 import pytest
+from PIL import Image, ImageChops
 
 from reports.output import write_atomic
 from reports.profiles import PROFILES
 from reports.problems import BuildError
 from reports.typeset import Page, typeset
-from tests.conftest import DATA, run_build
+from tests.conftest import DATA, run_main
 
 SCREEN = PROFILES["screen"]
 DATED = '<meta name="dcterms.created" content="2023-06-30">'
@@ -35,18 +38,35 @@ def test_dot_dot_escape_from_templates_is_refused():
     assert "refused to load 'file:///" in str(error.value) and "etc/passwd'" in str(error.value)
 
 
-def test_project_styles_and_given_charts_are_served():
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+def test_project_styles_and_given_charts_are_served(tmp_path):
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+           b'<rect width="100" height="100" fill="#ff0000"/></svg>')
     pdf = typeset(Page(DATED + '<img src="chart:test.svg" alt="a square">', DATA, {"chart:test.svg": svg}), SCREEN)
-    assert pdf.startswith(b"%PDF-")
+    path = tmp_path / "chart.pdf"
+    path.write_bytes(pdf)
+    # The page as a reader sees it, at 96 dpi (one CSS pixel, one pixel): the chart, a solid red
+    # square of 100 pixels, is drawn; its alternative text is not shown instead.
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "a square" not in text
+    subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    red, green, blue = Image.open(tmp_path / "page.png").convert("RGB").split()
+    mask = ImageChops.multiply(ImageChops.multiply(  # the red pixels
+        red.point(lambda value: 255 if value > 200 else 0), green.point(lambda value: 255 if value < 60 else 0)),
+        blue.point(lambda value: 255 if value < 60 else 0))
+    assert mask.getbbox(), "nothing red on the page: the chart is not drawn"
+    left, top, right, bottom = mask.getbbox()
+    assert (right - left, bottom - top) == pytest.approx((100, 100), abs=1)
+    assert mask.crop((left + 1, top + 1, right - 1, bottom - 1)).getextrema() == (255, 255)  # solid
 
 
-def test_failed_build_leaves_the_existing_pdf_untouched(data_copy, tmp_path):
+def test_failed_build_leaves_the_existing_pdf_untouched(data_copy, tmp_path, capsys):
     output = tmp_path / "japan.pdf"
     output.write_bytes(b"%PDF- the good edition")
     (data_copy / "countries" / "japan.yaml").write_text("code: JP\nname: [unclosed\n")
-    result = run_build("country", "japan", "--data", data_copy, "-o", output)
+    result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", output)
     assert result.returncode == 2
+    assert result.stderr == (f"{data_copy.as_posix()}/countries/japan.yaml:3:1: YAML syntax error: expected ',' or "
+                             "']', but got '<stream end>'\n1 problem found.\n")
     assert output.read_bytes() == b"%PDF- the good edition"
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["japan.pdf"]
 
