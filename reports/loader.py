@@ -113,7 +113,8 @@ class _Collector:
 
 def _problem(source: SourceMap, prefix: tuple, error: ErrorDetails) -> Problem:
     """A pydantic error as a message an editor understands, at the right line."""
-    loc = prefix + tuple(part for part in error["loc"] if part != "root")
+    # Drop the validator's own steps ('root', union members such as "list[...]"): the field as written.
+    loc = prefix + tuple(part for part in error["loc"] if part != "root" and not (isinstance(part, str) and "[" in part))
     kind, got = error["type"], error.get("input")
     if kind == "extra_forbidden":
         return source.problem(loc, f"unknown key '{loc[-1]}'")
@@ -206,6 +207,7 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
         assessments = [a.model_copy(update={"answers": _answers(files, path, a)})
                        for a in country.assessments if a.interest in (interests or {})]
         countries[path.stem] = country.model_copy(update={"slug": path.stem, "assessments": assessments})
+    _unused_texts(files, root, countries)
 
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
@@ -214,6 +216,19 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
     return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
+
+
+def _unused_texts(files: _Collector, root: Path, countries: dict[str, Country]) -> None:
+    """An assessment text that no country file asks for would never be printed: say so."""
+    for path in files.inputs.glob(root / "countries", "*/*.md"):
+        slug, interest = path.parent.name, path.name.split(".")[0]
+        country_file = root / "countries" / f"{slug}.yaml"
+        if not files.inputs.is_file(country_file):
+            files.problems.append(Problem(files.shown(path), 0, 0, "", f"an assessment text without its country "
+                                          f"file {files.shown(country_file)}; it would never be printed"))
+        elif slug in countries and interest not in {a.interest for a in countries[slug].assessments}:
+            files.problems.append(Problem(files.shown(path), 0, 0, "", f"{files.shown(country_file)} has no "
+                                          f"assessment for '{interest}'; this text would never be printed"))
 
 
 def _check_references(files: _Collector, country: Country, source: SourceMap,
