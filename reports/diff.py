@@ -10,7 +10,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .model import KEY_QUESTIONS, RATED_QUESTIONS, Assessment, Atlas, Country
+from .model import Assessment, Atlas, Country
+from .questions import KEY_QUESTIONS, RATED_QUESTIONS
 
 Key = tuple[str, str]  # (country slug, interest id)
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .i18n import Language
 from .model import Localized
+from .questions import QUESTIONS
 from .texts import render, render_plain
 from .pages import TEMPLATES
 
@@ -26,6 +27,7 @@ def _environment(language_code: str) -> jinja2.Environment:
     )
     environment.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
     environment.globals["lang"] = language.code
+    environment.globals["key_questions"] = QUESTIONS
     environment.filters.update({
         "loc": lambda text: "" if text is None else text.get(language.code),
         "markdown": lambda text, announce=True: _markdown(text, language, announce),

@@ -21,10 +21,6 @@ from .figures import FigureError, parse_whole_number
 LANGUAGES = ("en", "de")
 Language = Literal["en", "de"]
 
-# The five key questions every assessment answers, in this order; the first four are rated.
-KEY_QUESTIONS = ("relevance", "willingness", "status_quo", "potential", "recommendation")
-RATED_QUESTIONS = KEY_QUESTIONS[:4]
-
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TERRITORIES = frozenset(code for code in Locale("en").territories if len(code) == 2)
 
@@ -214,11 +210,6 @@ class Ratings(Record):
 
     def of(self, question: str) -> int:
         return getattr(self, question)
-
-    @staticmethod
-    def rates(question: str) -> bool:
-        """Is this key question rated (the recommendation is not)?"""
-        return question in RATED_QUESTIONS
 
 
 class Assessment(Record):
