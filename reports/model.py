@@ -189,7 +189,7 @@ class Population(Record):
 
 
 class Office(Record):
-    name: NonEmpty
+    name: Localized
     address: list[NonEmpty] = Field(min_length=1)
 
 
@@ -222,7 +222,7 @@ class Assessment(Record):
     date: dt.date
     ratings: Ratings | None = None
     summary: Localized
-    sources: list[NonEmpty] = []
+    sources: list[Localized] = []
     # language -> key question -> Markdown; read from countries/<slug>/<interest>[.de].md
     answers: dict[str, dict[str, str]] = {}
 
