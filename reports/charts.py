@@ -205,15 +205,19 @@ def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list
     return Chart(_svg(figure), alt)
 
 
-def _shade(value: float, low: float, high: float) -> str:
-    """A grey-blue from pale (low) to full ink (high): order survives greyscale printing."""
+PALEST_TINT = 0.1  # the share of the ink in the lowest value's shade
+
+
+def _shade(value: float, low: float, high: float) -> tuple[float, float, float, float]:
+    """A tint of the ink, from pale (low) to full (high): the order survives greyscale printing.
+
+    The tint is the ink with an opacity over the white page, not a colour of its own, so
+    in print every shade is the ink's one separation, lighter.
+    """
+    from matplotlib.colors import to_rgba
+
     share = 0 if high == low else (value - low) / (high - low)
-    pale, ink = _rgb(_colour("ink-pale")), _rgb(_colour("ink"))
-    return "#" + "".join(f"{round(p + (i - p) * share):02x}" for p, i in zip(pale, ink))
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return to_rgba(_colour("ink"), PALEST_TINT + (1 - PALEST_TINT) * share)
 
 
 @drawn_once

@@ -64,11 +64,14 @@ def test_text_and_chart_bars_print_the_ink_with_one_separation(japan_print):
 
 
 def test_charts_paint_with_the_stylesheet_palette():
-    from reports import palette
-    from reports.charts import rating_chart
+    from reports.charts import heatmap, rating_chart
 
     css = (PROJECT / "styles" / "atlas.css").read_text(encoding="utf-8")
+    palette = set(re.findall(r"--[\w-]+:\s*(#[0-9a-f]{6})", css))
     ink = re.search(r"--ink:\s*(#[0-9a-f]{6})", css).group(1)
-    assert palette.colour("ink") == ink
-    svg = rating_chart(["Relevance"], [4], 1, 5, "alt").svg.decode()
-    assert f"fill: {ink}" in svg or f'fill="{ink}"' in svg
+    bars = rating_chart(["Relevance", "Willingness"], [4, 2], 1, 5, "alt").svg.decode()
+    assert f"fill: {ink}" in bars
+    # The heatmap shades ratings as tints of the ink (opacity), not as colours of their own.
+    cells = heatmap(["Japan", "China"], ["Relevance", "Willingness"], [[1, 5], [3, 4]], 1, 5, "alt").svg.decode()
+    for svg in (bars, cells):
+        assert set(re.findall(r"(?:fill|stroke): (#[0-9a-f]{6})", svg)) <= palette | {"#ffffff"}
