@@ -32,6 +32,7 @@ def _environment(language_code: str) -> jinja2.Environment:
         "loc": lambda text: _loc(text, language),
         "markdown": lambda text, announce=True: _markdown(text, language, announce),
         "prose": lambda text, announce=True: _prose(text, language, announce),
+        "fallback_note": lambda text_language: _note(text_language, language),
         "number": language.number,
         "date": language.date,
         "population": language.population,
@@ -46,7 +47,9 @@ def _environment(language_code: str) -> jinja2.Environment:
 # whole text). A text missing in the document's language is printed in English, and `_marked`
 # says so: its language on the element (hyphenation, screen readers, the PDF's tags) and, where
 # `announce`, a note where it stands. A plain str (a person's name, a postal address) belongs
-# to no language and is printed as it is.
+# to no language and is printed as it is. Where one note stands for several texts (the five
+# answers of an assessment), the template places it with `fallback_note` and the texts are
+# not announced one by one.
 
 def _in_language(text, language: Language) -> tuple[str, str]:
     if isinstance(text, Localized):
@@ -54,12 +57,18 @@ def _in_language(text, language: Language) -> tuple[str, str]:
     return text, getattr(text, "language", language.code)
 
 
+def _note(text_language: str, language: Language) -> Markup:
+    if text_language == language.code:
+        return Markup("")
+    note = language.gettext("This section is only available in English.")
+    return Markup('<p class="fallback-note">{}</p>').format(note)
+
+
 def _marked(html: Markup, text_language: str, language: Language, block: bool, announce: bool) -> Markup:
     if text_language == language.code:
         return html
     if block:
-        note = (Markup('<p class="fallback-note">{}</p>').format(
-            language.gettext("This section is only available in English.")) if announce else "")
+        note = _note(text_language, language) if announce else ""
         return Markup('{}<div class="fallback" lang="{}">{}</div>').format(note, text_language, html)
     marked = Markup('<span lang="{}">{}</span>').format(text_language, html)
     if not announce:

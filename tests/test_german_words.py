@@ -76,7 +76,7 @@ def _leaves(value):
             if field.name not in _NOT_PRINTED:
                 yield from _leaves(getattr(value, field.name))
     elif isinstance(value, dict):
-        for key, item in value.items():
+        for item in value.values():
             yield from _leaves(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
@@ -93,7 +93,7 @@ def _data_texts(sources) -> tuple[list[list[str]], list[list[str]]]:
                 printable.append(_words(text if localized is None else localized.get("de")))
             elif len(_words(localized.get("en"))) >= 3:
                 english_only.append(_words(localized.get("en")))
-    # Markdown texts (answers, introductions, notes) are kept per language, not as Localized.
+    # An assessment's answers are kept per language, not as Localized.
     for source in sources:
         countries = getattr(source, "countries", ())
         for country in countries.values() if isinstance(countries, dict) else countries:
@@ -126,16 +126,14 @@ def _unmarked_text(html: str) -> str:
     parts: list[str] = []
 
     def walk(element, english=False):
-        english = element.get("lang", "de" if not english else "en").startswith("en")
-        if element.tag in (f"{_XHTML}style", f"{_XHTML}script"):
-            english = True
-        if not english:
+        english = element.get("lang", "en" if english else "de").startswith("en")  # else its parent's
+        if not english and element.tag not in (f"{_XHTML}style", f"{_XHTML}script"):
             parts.append(element.text or "")
             parts.extend(element.get(name, "") for name in ("alt", "aria-label"))
         for child in element:
             walk(child, english)
             if not english:
-                parts.append(child.tail or "")
+                parts.append(child.tail or "")  # the text after a child is its parent's
     walk(root)
     return " ".join(" ".join(parts).split())
 

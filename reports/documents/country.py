@@ -31,7 +31,7 @@ class CountryChapter:
     """Everything a country's pages show; reused by region and atlas documents."""
 
     country: Country
-    region_name: str
+    region_name: Text
     assessments: list[AssessmentView]
     neighbours: list[AssessmentView]  # the region's other countries, as cards
     anchor: str
