@@ -160,3 +160,25 @@ def _windows(words: list[str], size: int = 5) -> list[str]:
 
 def _joined(texts: list[list[str]]) -> str:
     return "|".join(" " + " ".join(words) + " " for words in texts)
+
+
+def test_english_runs_are_tagged_english_in_the_pdf():
+    import io
+
+    import pikepdf
+
+    from reports.pages import Page
+    from reports.profiles import PROFILES
+    from reports.typeset import typeset
+
+    html = ('<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Probe</title>'
+            '<meta name="dcterms.created" content="2023-06-30"></head><body>'
+            '<p>Ein Satz. <span lang="en">An English role.</span></p>'
+            '<div class="fallback" lang="en"><p>An English answer.</p></div></body></html>')
+    pdf = typeset(Page(html, DATA, {}, []), PROFILES["screen"])
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tagged = sorted((str(element.S), str(element.Lang)) for element in document.objects
+                        if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == "/StructElem"
+                        and "/Lang" in element)
+        assert tagged == [("/Div", "en"), ("/Span", "en")]
+        assert str(document.Root.Lang) == "de"
