@@ -3,7 +3,8 @@
 SVG keeps text as text (set in the document's font, selectable and
 searchable in the PDF), and the output is byte-identical for the same data:
 no dates, no random ids. Charts use shades of one ink and direct labels, so
-they read the same printed in black and white.
+they read the same printed in black and white; their colours are the documents'
+palette (styles/atlas.css, read through reports/palette.py).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import palette
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "styles" / "fonts"
 FONT_FAMILY = "Noto Sans"
-INK = "#1f3a5f"
-MUTED = "#8a96a3"
-GRID = "#d5dae0"
+
+
+def _colour(name: str) -> str:
+    return palette.colour(name)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class PlannedChart:
 
     def __init__(self, function: str, args: tuple, kwargs: dict, alt: str):
         self.call = (function, args, tuple(sorted(kwargs.items())))
-        self.content = repr(self.call)
+        # The palette is part of what is drawn: a new colour in the stylesheet is a new chart.
+        self.content = repr((self.call, sorted(palette.colours().items())))
         self.alt = alt
 
     @property
@@ -130,10 +134,10 @@ def _setup():
         "svg.hashsalt": "partner-atlas",  # fixed ids for clip paths
         "font.family": FONT_FAMILY,
         "font.size": 8,
-        "axes.edgecolor": MUTED,
-        "axes.labelcolor": "#222222",
-        "xtick.color": "#444444",
-        "ytick.color": "#222222",
+        "axes.edgecolor": _colour("chart-axis"),
+        "axes.labelcolor": _colour("text"),
+        "xtick.color": _colour("text-soft"),
+        "ytick.color": _colour("text"),
     })
     return plt
 
@@ -152,7 +156,7 @@ def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_
     axes.set_xlim(left, scale_max + right_margin)
     axes.set_xticks(range(scale_min, scale_max + 1))
     axes.tick_params(axis="y", length=0)
-    axes.grid(axis="x", color=GRID, linewidth=0.6)
+    axes.grid(axis="x", color=_colour("chart-grid"), linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
@@ -165,10 +169,10 @@ def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max
     plt = _setup()
     figure, axes = plt.subplots(figsize=(3.3, 0.32 * len(labels) + 0.45))
     positions = list(range(len(labels)))[::-1]
-    axes.barh(positions, values, color=INK, height=0.55, left=0)
+    axes.barh(positions, values, color=_colour("ink"), height=0.55, left=0)
     for y, value in zip(positions, values):
         axes.text(value + 0.08, y, str(value), va="center", ha="left", fontsize=8,
-                  fontweight="bold", color="#222222")
+                  fontweight="bold", color=_colour("text"))
     _rating_axes(axes, positions, labels, scale_min, scale_max, 0.5)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
@@ -191,21 +195,29 @@ def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list
         if index >= len(titles):
             axes.set_visible(False)
             continue
-        axes.barh(positions, values[index], color=INK, height=0.55, left=0)
+        axes.barh(positions, values[index], color=_colour("ink"), height=0.55, left=0)
         for y, value in zip(positions, values[index]):
             axes.text(value + 0.1, y, str(value), va="center", ha="left", fontsize=8,
-                      fontweight="bold", color="#222222")
-        axes.set_title(titles[index], fontsize=8, fontweight="bold", color=INK, loc="left", pad=4)
+                      fontweight="bold", color=_colour("text"))
+        axes.set_title(titles[index], fontsize=8, fontweight="bold", color=_colour("ink"), loc="left", pad=4)
         _rating_axes(axes, positions, labels, scale_min, scale_max, 0.7)
     figure.tight_layout(pad=0.2, w_pad=1.0, h_pad=1.0)
     return Chart(_svg(figure), alt)
 
 
-def _shade(value: float, low: float, high: float) -> str:
-    """A grey-blue from pale (low) to full ink (high): order survives greyscale printing."""
+PALEST_TINT = 0.1  # the share of the ink in the lowest value's shade
+
+
+def _shade(value: float, low: float, high: float) -> tuple[float, float, float, float]:
+    """A tint of the ink, from pale (low) to full (high): the order survives greyscale printing.
+
+    The tint is the ink with an opacity over the white page, not a colour of its own, so
+    in print every shade is the ink's one separation, lighter.
+    """
+    from matplotlib.colors import to_rgba
+
     share = 0 if high == low else (value - low) / (high - low)
-    pale, ink = (0xe6, 0xeb, 0xf1), (0x1f, 0x3a, 0x5f)
-    return "#" + "".join(f"{round(p + (i - p) * share):02x}" for p, i in zip(pale, ink))
+    return to_rgba(_colour("ink"), PALEST_TINT + (1 - PALEST_TINT) * share)
 
 
 @drawn_once
@@ -219,7 +231,7 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_
             axes.add_patch(plt.Rectangle((x, y), 0.96, 0.9, color=_shade(value, scale_min, scale_max)))
             dark = value - scale_min > (scale_max - scale_min) / 2
             axes.text(x + 0.48, y + 0.45, str(value), ha="center", va="center", fontsize=8, fontweight="bold",
-                      color="white" if dark else "#222222")
+                      color="white" if dark else _colour("text"))
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
     axes.set_xticks([x + 0.48 for x in range(len(columns))], columns)
@@ -242,10 +254,11 @@ def population_chart(labels: list[str], values: list[int], approximate: list[boo
     top = max(values)
     for y, value, rough, text in zip(positions, values, approximate, value_labels):
         if rough:
-            axes.barh(y, value, height=0.6, facecolor="white", edgecolor=INK, hatch="////", linewidth=0.8)
+            axes.barh(y, value, height=0.6, facecolor="white", edgecolor=_colour("ink"), hatch="////",
+                      linewidth=0.8)
         else:
-            axes.barh(y, value, height=0.6, color=INK)
-        axes.text(value + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color="#222222")
+            axes.barh(y, value, height=0.6, color=_colour("ink"))
+        axes.text(value + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color=_colour("text"))
     axes.set_yticks(positions, labels)
     axes.set_xlim(0, top * 1.3)
     axes.set_xticks([])
@@ -265,7 +278,7 @@ def ranking_chart(labels: list[str], values: list[float], value_labels: list[str
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, values, color=[_shade(v, scale_min - 1, scale_max) for v in values], height=0.6)
     for y, value, text in zip(positions, values, value_labels):
-        axes.text(value + 0.06, y, text, va="center", ha="left", fontsize=7.5, fontweight="bold", color="#222222")
+        axes.text(value + 0.06, y, text, va="center", ha="left", fontsize=7.5, fontweight="bold", color=_colour("text"))
     _rating_axes(axes, positions, labels, scale_min, scale_max, 0.6)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
@@ -279,10 +292,10 @@ def dumbbell_chart(labels: list[str], before: list[int], after: list[int], befor
     figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.75))
     positions = list(range(len(labels)))[::-1]
     for y, old, new in zip(positions, before, after):
-        axes.plot([old, new], [y, y], color=MUTED, linewidth=1.2, zorder=1)
-    axes.scatter(before, positions, s=36, facecolor="white", edgecolor=INK, linewidth=1.2, zorder=2,
+        axes.plot([old, new], [y, y], color=_colour("chart-axis"), linewidth=1.2, zorder=1)
+    axes.scatter(before, positions, s=36, facecolor="white", edgecolor=_colour("ink"), linewidth=1.2, zorder=2,
                  label=before_name)
-    axes.scatter(after, positions, s=36, color=INK, zorder=3, label=after_name)
+    axes.scatter(after, positions, s=36, color=_colour("ink"), zorder=3, label=after_name)
     _rating_axes(axes, positions, labels, scale_min, scale_max, 0.4, left=scale_min - 0.4)
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=7.5)

@@ -4,18 +4,26 @@ The print stylesheet gives every CSS colour as device-cmyk(). Charts (SVG in
 RGB hex colours) and WeasyPrint's own crop marks (black, in RGB) still paint
 with DeviceRGB operators, which PDF/X-4 with a CMYK output intent does not
 allow; the typesetter passes each content-stream operation through
-`operation_in_cmyk` before the PDF is written.
+`operation_in_cmyk` before the PDF is written. A colour of the palette gets
+the separation the print stylesheet gives it, so a chart's bars and the
+text in the same ink print with the same inks.
 """
 
 from __future__ import annotations
 
 import re
 
+from .palette import separation
+
 _RGB_OPERATION = re.compile(rb"^(\S+) (\S+) (\S+) (rg|RG)$")
 
 
 def rgb_to_cmyk(red: float, green: float, blue: float) -> tuple[float, ...]:
-    """The naive separation: exact for greys (black ink only), good enough for flat chart inks."""
+    """A palette colour's separation from the print stylesheet; for any other colour (the shades
+    between two palette colours) the naive separation: exact for greys (black ink only)."""
+    declared = separation(*(round(value * 255) for value in (red, green, blue)))
+    if declared is not None:
+        return declared
     black = 1 - max(red, green, blue)
     if black >= 1:
         return 0.0, 0.0, 0.0, 1.0

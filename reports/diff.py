@@ -10,7 +10,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .model import KEY_QUESTIONS, RATED_QUESTIONS, Assessment, Atlas, Country
+from .model import Assessment, Atlas, Country, Text
+from .questions import KEY_QUESTIONS, RATED_QUESTIONS
 
 Key = tuple[str, str]  # (country slug, interest id)
 
@@ -42,7 +43,7 @@ class FactChange:
 @dataclass(frozen=True)
 class WordRun:
     kind: str     # "same", "added", "removed", "gap" (unchanged words left out)
-    text: str
+    text: str     # a Text, knowing its language, where the compared text did
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def compare(before: Atlas, after: Atlas, language: str = "en") -> EditionDiff:
                         for q in RATED_QUESTIONS if a.ratings.of(q) != b.ratings.of(q)]
         sections: list[tuple[str, str, str]] = [("summary", a.summary.get(language), b.summary.get(language))]
         old_answers, new_answers = a.answers.get(language, {}), b.answers.get(language, {})
-        sections += [(q, old_answers.get(q, ""), new_answers.get(q, "")) for q in KEY_QUESTIONS]
+        sections += [(q, Text(old_answers.get(q, ""), language), Text(new_answers.get(q, ""), language))
+                     for q in KEY_QUESTIONS]
         texts += [TextChange(country, key[1], section, word_diff(x, y)) for section, x, y in sections if x != y]
     facts = []
     for slug in sorted(before.countries.keys() & after.countries.keys(),
@@ -105,9 +107,17 @@ _WORDS = re.compile(r"\S+\s*")
 
 
 def word_diff(before: str, after: str, context: int = 8) -> list[WordRun]:
-    """Word-level changes; long unchanged stretches shrink to `context` words on each side of a change."""
+    """Word-level changes; long unchanged stretches shrink to `context` words on each side of a change.
+
+    A run is in the language of the text it comes from (a German text may fall back to English).
+    """
     old, new = _WORDS.findall(before), _WORDS.findall(after)
     runs: list[WordRun] = []
+
+    def run(kind: str, words: list[str], source: str) -> WordRun:
+        text = "".join(words)
+        return WordRun(kind, Text(text, source.language) if isinstance(source, Text) else text)
+
     opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
@@ -115,12 +125,12 @@ def word_diff(before: str, after: str, context: int = 8) -> list[WordRun]:
             head = words[:context] if index > 0 else []
             tail = words[-context:] if index < len(opcodes) - 1 else []
             if len(words) > len(head) + len(tail):
-                runs += [WordRun("same", "".join(head)), WordRun("gap", "…"), WordRun("same", "".join(tail))]
+                runs += [run("same", head, after), WordRun("gap", "…"), run("same", tail, after)]
             else:
-                runs.append(WordRun("same", "".join(words)))
+                runs.append(run("same", words, after))
             continue
         if i2 > i1:
-            runs.append(WordRun("removed", "".join(old[i1:i2])))
+            runs.append(run("removed", old[i1:i2], before))
         if j2 > j1:
-            runs.append(WordRun("added", "".join(new[j1:j2])))
+            runs.append(run("added", new[j1:j2], after))
     return [run for run in runs if run.text]

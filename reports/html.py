@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .i18n import Language
 from .model import Localized
+from .questions import QUESTIONS
 from .texts import render, render_plain
 from .pages import TEMPLATES
 
@@ -26,10 +27,12 @@ def _environment(language_code: str) -> jinja2.Environment:
     )
     environment.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
     environment.globals["lang"] = language.code
+    environment.globals["key_questions"] = QUESTIONS
     environment.filters.update({
-        "loc": lambda text: "" if text is None else text.get(language.code),
+        "loc": lambda text: _loc(text, language),
         "markdown": lambda text, announce=True: _markdown(text, language, announce),
         "prose": lambda text, announce=True: _prose(text, language, announce),
+        "fallback_note": lambda text_language: _note(text_language, language),
         "number": language.number,
         "date": language.date,
         "population": language.population,
@@ -39,8 +42,14 @@ def _environment(language_code: str) -> jinja2.Environment:
     return environment
 
 
-# A text missing in the document's language is printed in English: marked with its
-# language (hyphenation, screen readers) and announced where it stands.
+# Every text an editor writes passes one of the filters below: `loc` (a name, a role, a source,
+# as typed), `prose` (a sentence or two, with the language's quotation marks) or `markdown` (a
+# whole text). A text missing in the document's language is printed in English, and `_marked`
+# says so: its language on the element (hyphenation, screen readers, the PDF's tags) and, where
+# `announce`, a note where it stands. A plain str (a person's name, a postal address) belongs
+# to no language and is printed as it is. Where one note stands for several texts (the five
+# answers of an assessment), the template places it with `fallback_note` and the texts are
+# not announced one by one.
 
 def _in_language(text, language: Language) -> tuple[str, str]:
     if isinstance(text, Localized):
@@ -48,15 +57,37 @@ def _in_language(text, language: Language) -> tuple[str, str]:
     return text, getattr(text, "language", language.code)
 
 
+def _note(text_language: str, language: Language) -> Markup:
+    if text_language == language.code:
+        return Markup("")
+    note = language.gettext("This section is only available in English.")
+    return Markup('<p class="fallback-note">{}</p>').format(note)
+
+
+def _marked(html: Markup, text_language: str, language: Language, block: bool, announce: bool) -> Markup:
+    if text_language == language.code:
+        return html
+    if block:
+        note = _note(text_language, language) if announce else ""
+        return Markup('{}<div class="fallback" lang="{}">{}</div>').format(note, text_language, html)
+    marked = Markup('<span lang="{}">{}</span>').format(text_language, html)
+    if not announce:
+        return marked
+    return Markup('{} <span class="fallback-mark">{}</span>').format(marked, language.gettext("(only in English)"))
+
+
+def _loc(text, language: Language) -> Markup:
+    """A short text as typed (a name, a role, a source), a fallback marked but not announced."""
+    if text is None:
+        return Markup("")
+    text, text_language = _in_language(text, language)
+    return _marked(escape(text), text_language, language, block=False, announce=False)
+
+
 def _markdown(text, language: Language, announce: bool) -> Markup:
     """A Markdown text (Localized, or a str that may know its language) as HTML."""
     text, text_language = _in_language(text, language)
-    html = render(text, text_language)
-    if text_language == language.code:
-        return html
-    note = (Markup('<p class="fallback-note">{}</p>').format(
-        language.gettext("This section is only available in English.")) if announce else "")
-    return Markup('{}<div class="fallback" lang="{}">{}</div>').format(note, text_language, html)
+    return _marked(render(text, text_language), text_language, language, block=True, announce=announce)
 
 
 def _prose(text, language: Language, announce: bool) -> Markup:
@@ -64,18 +95,14 @@ def _prose(text, language: Language, announce: bool) -> Markup:
     if text is None:
         return Markup("")
     text, text_language = _in_language(text, language)
-    html = render_plain(text, text_language)
-    if text_language == language.code:
-        return html
-    marked = Markup('<span lang="{}">{}</span>').format(text_language, html)
-    if not announce:
-        return marked
-    return Markup('{} <span class="fallback-mark">{}</span>').format(marked, language.gettext("(only in English)"))
+    return _marked(render_plain(text, text_language), text_language, language, block=False, announce=announce)
 
 
 def _css_string(text: str) -> Markup:
     """A label for CSS generated content: '"Page {page} of {pages}"' -> counters in place."""
-    text = str(text)  # `_()` returns Markup, whose operations would HTML-escape the quotes
+    # `_()` and `loc` return Markup, whose operations would HTML-escape the quotes; a language mark is
+    # no text of the label.
+    text = text.striptags() if isinstance(text, Markup) else str(text)
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
     return Markup(quoted.replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "'))
 

@@ -21,10 +21,6 @@ from .figures import FigureError, parse_whole_number
 LANGUAGES = ("en", "de")
 Language = Literal["en", "de"]
 
-# The five key questions every assessment answers, in this order; the first four are rated.
-KEY_QUESTIONS = ("relevance", "willingness", "status_quo", "potential", "recommendation")
-RATED_QUESTIONS = KEY_QUESTIONS[:4]
-
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TERRITORIES = frozenset(code for code in Locale("en").territories if len(code) == 2)
 
@@ -193,7 +189,7 @@ class Population(Record):
 
 
 class Office(Record):
-    name: NonEmpty
+    name: Localized
     address: list[NonEmpty] = Field(min_length=1)
 
 
@@ -215,11 +211,6 @@ class Ratings(Record):
     def of(self, question: str) -> int:
         return getattr(self, question)
 
-    @staticmethod
-    def rates(question: str) -> bool:
-        """Is this key question rated (the recommendation is not)?"""
-        return question in RATED_QUESTIONS
-
 
 class Assessment(Record):
     """One country x one interest: ratings, and answers to the five key questions."""
@@ -231,7 +222,7 @@ class Assessment(Record):
     date: dt.date
     ratings: Ratings | None = None
     summary: Localized
-    sources: list[NonEmpty] = []
+    sources: list[Localized] = []
     # language -> key question -> Markdown; read from countries/<slug>/<interest>[.de].md
     answers: dict[str, dict[str, str]] = {}
 

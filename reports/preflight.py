@@ -29,11 +29,6 @@ _XMP_IDS = {  # the standard a profile claims -> (XMP property, expected value)
     "PDF/X-4": [("pdfxid:GTS_PDFXVersion", "PDF/X-4")],
 }
 
-_OUTPUT_INTENTS = {  # profile -> (intent subtype, colour components of its ICC profile or None for any)
-    "print": ("/GTS_PDFX", 4),
-    "archive": ("/GTS_PDFA1", None),
-}
-
 
 @dataclass(frozen=True)
 class Check:
@@ -78,24 +73,14 @@ def _checks(pdf: bytes, profile: Profile, *kinds) -> list[Check]:
 
 def _document_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
     checks = [_identification(document, profile.standard)]
-    if profile.name in _OUTPUT_INTENTS:
+    if profile.output_intent:
         checks.append(_output_intent(document, profile))
-    if profile.name == "print":
-        checks += [_page_boxes(document), _no_annotations(document)]
-    if profile.name == "screen":
-        checks += _accessibility(document)
-    if profile.name == "archive":
-        checks += [_not_encrypted(document), _attachments(document)]
-    return checks
+    return checks + [check for name in profile.document_checks for check in _DOCUMENT_CHECKS[name](document)]
 
 
 def _content_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
     checks = [_fonts_embedded(document)]
-    if profile.name == "print":
-        checks += [_cmyk_only(document), _image_resolution(document)]
-    if profile.name == "screen":
-        checks.append(_alt_text(document))
-    return checks
+    return checks + [check for name in profile.content_checks for check in _CONTENT_CHECKS[name](document)]
 
 
 def print_report(path: Path, profile: Profile, checks: list[Check]) -> None:
@@ -142,7 +127,7 @@ def _identification(document: pikepdf.Pdf, standard: str) -> Check:
 
 def _output_intent(document: pikepdf.Pdf, profile: Profile) -> Check:
     name = "output intent"
-    subtype, components = _OUTPUT_INTENTS[profile.name]
+    subtype, components = profile.output_intent.subtype, profile.output_intent.components
     icc = "a CMYK ICC profile" if components == 4 else "an ICC profile"
     for intent in document.Root.get("/OutputIntents", []):
         destination = intent.get("/DestOutputProfile")
@@ -335,3 +320,18 @@ def _box(value) -> tuple[float, float, float, float] | None:
         return None
     x0, y0, x1, y1 = (float(v) for v in value)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+# The checks a profile may declare (reports/profiles.py), by name; each gives one or more results.
+_DOCUMENT_CHECKS = {
+    "page boxes": lambda document: [_page_boxes(document)],
+    "no annotations": lambda document: [_no_annotations(document)],
+    "accessibility": _accessibility,
+    "not encrypted": lambda document: [_not_encrypted(document)],
+    "attachments": lambda document: [_attachments(document)],
+}
+_CONTENT_CHECKS = {
+    "cmyk only": lambda document: [_cmyk_only(document)],
+    "image resolution": lambda document: [_image_resolution(document)],
+    "alt text": lambda document: [_alt_text(document)],
+}

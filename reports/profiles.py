@@ -5,11 +5,22 @@ all three without code of its own: it names the PDF standard WeasyPrint
 writes, the stylesheets added to the document's own, and the checks that
 preflight (reports/preflight.py) runs on the result. Every profile is tagged:
 a printed or archived PDF is read on screens too.
+
+Like WeasyPrint's table of PDF variants, each entry holds all that makes a
+profile different; no other module asks for a profile by its name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OutputIntent:
+    """The output intent a profile's PDF must carry."""
+
+    subtype: str              # e.g. "/GTS_PDFX"
+    components: int | None    # colour components of its ICC profile (4: CMYK), None for any
 
 
 @dataclass(frozen=True)
@@ -21,18 +32,29 @@ class Profile:
     stylesheets: tuple[str, ...]     # added after the document's own, from styles/
     cmyk_only: bool = False          # RGB paint (charts, crop marks) turned into CMYK (reports/cmyk.py)
     no_annotations: bool = False     # links mean nothing on paper, and PDF/X keeps the print area clear of them
+    output_intent: OutputIntent | None = None
+    # Preflight's checks by name, beyond those every profile has (its standard's identification, its
+    # output intent, fonts embedded): of the PDF as a whole, and of what its pages draw (a book runs
+    # these on each chapter).
+    document_checks: tuple[str, ...] = ()
+    content_checks: tuple[str, ...] = ()
 
 
 PROFILES: dict[str, Profile] = {
     "screen": Profile(
         "screen", "reading on screen and with assistive technology",
-        "pdf/ua-1", "PDF/UA-1", ()),
+        "pdf/ua-1", "PDF/UA-1", (),
+        document_checks=("accessibility",), content_checks=("alt text",)),
     "print": Profile(
         "print", "a print shop: CMYK, bleed and crop marks",
-        "pdf/x-4", "PDF/X-4", ("print.css",), cmyk_only=True, no_annotations=True),
+        "pdf/x-4", "PDF/X-4", ("print.css",), cmyk_only=True, no_annotations=True,
+        output_intent=OutputIntent("/GTS_PDFX", 4),
+        document_checks=("page boxes", "no annotations"), content_checks=("cmyk only", "image resolution")),
     "archive": Profile(
         "archive", "long-term archiving",
-        "pdf/a-3u", "PDF/A-3U", ()),
+        "pdf/a-3u", "PDF/A-3U", (),
+        output_intent=OutputIntent("/GTS_PDFA1", None),
+        document_checks=("not encrypted", "attachments")),
 }
 DEFAULT_PROFILE = "screen"
 

@@ -44,7 +44,7 @@ class Selection(Record):
 class Contact(Record):
     name: NonEmpty
     role: Localized | None = None
-    organisation: NonEmpty | None = None
+    organisation: Localized | None = None
     address: list[NonEmpty] = []
     phone: NonEmpty | None = None
     email: NonEmpty | None = None

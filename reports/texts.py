@@ -13,19 +13,11 @@ from functools import cache, lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .model import KEY_QUESTIONS
 from .problems import Problem
+from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
 
-# Section headings an editor writes in an assessment's Markdown file, per key question.
-SECTION_HEADINGS = {
-    "relevance": ("relevance", "relevanz"),
-    "willingness": ("willingness", "bereitschaft"),
-    "status_quo": ("status quo",),
-    "potential": ("potential", "potenzial"),
-    "recommendation": ("policy recommendation", "politikempfehlung"),
-}
-_QUESTION_BY_HEADING = {h: q for q, headings in SECTION_HEADINGS.items() for h in headings}
-_ENGLISH_HEADINGS = ", ".join(f"'## {SECTION_HEADINGS[q][0].capitalize()}'" for q in KEY_QUESTIONS)
+_QUESTION_BY_HEADING = {heading: q.id for q in QUESTIONS for heading in q.headings}
+_ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
 
 QUOTES = {"en": "“”‘’", "de": "„“‚‘"}
 
@@ -113,14 +105,14 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
         elif current is None:
             if line.strip() and not problems:
                 problems.append(Problem(file, number, 1, "", "text before the first section heading; "
-                                        f"start with '## {SECTION_HEADINGS['relevance'][0].capitalize()}'"))
+                                        f"start with '## {LABELS[KEY_QUESTIONS[0]]}'"))
         else:
             lines.append(line)
     close()
 
     missing = [q for q in KEY_QUESTIONS if q not in answers]
     if missing and not problems:
-        names = ", ".join(f"'{SECTION_HEADINGS[q][0].capitalize()}'" for q in missing)
+        names = ", ".join(f"'{LABELS[q]}'" for q in missing)
         problems.append(Problem(file, 0, 0, "", f"missing section(s) {names}"))
     order = [q for q in starts if q in answers]
     if not problems and order != list(KEY_QUESTIONS):

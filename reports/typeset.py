@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import weasyprint
 from weasyprint.css import ColorProfile
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -126,6 +127,7 @@ def _render(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()):
     styles = _styles((*page.stylesheets, *profile.stylesheets), _styles_state())
     fingerprint = _fingerprint(page, profile, embedded)
     _quiet_weasyprint()
+    _tag_languages()
     options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
     document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=styles.sheets, font_config=styles.fonts, color_profiles=styles.fresh_color_profiles(), **options)
@@ -234,6 +236,26 @@ def _fix_attachment_dates(pdf, date: str | None) -> None:
                     params.pop(key, None)
                 elif key in params:
                     params[key] = stamp
+
+
+def _tag_languages() -> None:
+    """Give a structure element the language of its HTML element where that declares its own (an
+    English passage in a German document, see reports/html.py), as PDF/UA asks of a change of
+    language. WeasyPrint (up to 70 at least) tags only the document's language; its private tree
+    builder, which calls itself for each box, is wrapped once per process."""
+    build = weasyprint_tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_languages(box, parent, pdf, *args):
+        own = getattr(box, "_box", box)  # an absolutely placed box stands in for its own
+        language = own.element.get("lang") if own.element is not None else None
+        for element in build(box, parent, pdf, *args):
+            if language and own.element_tag not in ("html", "body") and element.get("P") == parent.reference:
+                element["Lang"] = pydyf.String(language)
+            yield element
+    build_with_languages.tags_languages = True
+    weasyprint_tags._build_box_tree = build_with_languages
 
 
 def _quiet_weasyprint() -> None:

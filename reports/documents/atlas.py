@@ -7,9 +7,10 @@ from statistics import mean
 
 from ..charts import Chart, ranking_chart
 from ..i18n import Language
-from ..model import RATED_QUESTIONS, Atlas, Interest
+from ..model import Atlas, Interest
+from ..questions import RATED_QUESTIONS
 from .book import Book, Chapter, contents
-from .country import QUESTION_LABELS, AssessmentView, assessment_view
+from .country import AssessmentView, assessment_view
 from .region import authors_chapter, region_chapters
 
 
@@ -52,10 +53,9 @@ def atlas_edition(atlas: Atlas, language_code: str) -> Book:
     overviews = [interest_overview(atlas, i, language) for i in atlas.interests.values()]
     body = [
         Chapter("methodology", "methodology", _("Methodology"), {
-            "edition": atlas.edition, "text": atlas.methodology, "questions": QUESTION_LABELS}),
+            "edition": atlas.edition, "text": atlas.methodology}),
         Chapter("interests", "interests", _("Partners by interest"), {
-            "edition": atlas.edition, "overviews": overviews, "questions": QUESTION_LABELS,
-            "rated": RATED_QUESTIONS}, [o.chart for o in overviews if o.chart]),
+            "edition": atlas.edition, "overviews": overviews}, [o.chart for o in overviews if o.chart]),
     ]
     for region in atlas.regions.values():
         body += region_chapters(atlas, region, language)

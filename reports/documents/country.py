@@ -5,18 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..charts import Chart, rating_chart
-from ..i18n import Language, N_
-from ..model import RATED_QUESTIONS, Assessment, Atlas, Author, Country, Interest, Text
+from ..i18n import Language
+from ..model import Assessment, Atlas, Author, Country, Interest, Text
 from ..problems import InputError, Problem
+from ..questions import LABELS, RATED_QUESTIONS
 from . import Document
-
-QUESTION_LABELS = {  # the key questions as headings; translated where printed
-    "relevance": N_("Relevance"),
-    "willingness": N_("Willingness"),
-    "status_quo": N_("Status quo"),
-    "potential": N_("Potential"),
-    "recommendation": N_("Policy recommendation"),
-}
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class CountryChapter:
     """Everything a country's pages show; reused by region and atlas documents."""
 
     country: Country
-    region_name: str
+    region_name: Text
     assessments: list[AssessmentView]
     neighbours: list[AssessmentView]  # the region's other countries, as cards
     anchor: str
@@ -56,7 +49,7 @@ def rating_alt(view_country: Country, interest: Interest, assessment: Assessment
                language: Language) -> str:
     _ = language.gettext
     scale = atlas.edition.rating_scale
-    parts = [_("{question} {value} of {max}").format(question=_(QUESTION_LABELS[q]),
+    parts = [_("{question} {value} of {max}").format(question=_(LABELS[q]),
                                                     value=assessment.ratings.of(q), max=scale.max)
              for q in RATED_QUESTIONS]
     return _("Ratings for {country}, {interest}: {ratings}.").format(
@@ -71,7 +64,7 @@ def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, lang
     chart = None
     if assessment.ratings is not None and with_chart:
         scale = atlas.edition.rating_scale
-        chart = rating_chart([language.gettext(QUESTION_LABELS[q]) for q in RATED_QUESTIONS],
+        chart = rating_chart([language.gettext(LABELS[q]) for q in RATED_QUESTIONS],
                              [assessment.ratings.of(q) for q in RATED_QUESTIONS], scale.min, scale.max,
                              rating_alt(country, interest, assessment, atlas, language))
     answers_language = language.code if language.code in assessment.answers else "en"
@@ -100,7 +93,6 @@ def country_dossier(atlas: Atlas, reference: str, language_code: str) -> Documen
         "atlas": atlas,
         "edition": atlas.edition,
         "chapter": chapter,
-        "questions": QUESTION_LABELS,
         "authors": _authors(chapter),
     }, charts)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..charts import Chart, dumbbell_chart
 from ..diff import EditionDiff, RatingChange
-from ..i18n import Language
-from ..model import KEY_QUESTIONS
+from ..i18n import Language, N_
+from ..questions import LABELS
 from . import Document
-from .country import QUESTION_LABELS
+
+SECTIONS = {"summary": N_("Card summary"), **LABELS}  # the texts a diff compares, as headings
 
 
 def rating_charts(diff: EditionDiff, language: Language) -> dict[str, Chart]:
@@ -20,7 +21,7 @@ def rating_charts(diff: EditionDiff, language: Language) -> dict[str, Chart]:
     before, after = str(diff.before.edition.edition), str(diff.after.edition.edition)
     charts = {}
     for interest, changes in by_interest.items():
-        labels = [f"{c.country.name.get(language.code)} · {_(QUESTION_LABELS[c.question])}" for c in changes]
+        labels = [f"{c.country.name.get(language.code)} · {_(LABELS[c.question])}" for c in changes]
         alt = _("Rating changes for {interest} from {before} to {after}: {changes}.").format(
             interest=diff.after.interests[interest].short.get(language.code), before=before, after=after,
             changes="; ".join(f"{label} {c.before} → {c.after}" for label, c in zip(labels, changes)))
@@ -36,6 +37,5 @@ def diff_document(diff: EditionDiff, language_code: str, before_archived: bool, 
     interests = {**diff.before.interests, **diff.after.interests}
     return Document("diff.html", language_code, {
         "diff": diff, "edition": diff.after.edition, "archived": (before_archived, after_archived),
-        "interests": interests, "charts": charts, "questions": QUESTION_LABELS,
-        "sections": {"summary": "Card summary", **{q: QUESTION_LABELS[q] for q in KEY_QUESTIONS}},
+        "interests": interests, "charts": charts, "sections": SECTIONS,
     }, list(charts.values()))

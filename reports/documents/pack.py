@@ -12,10 +12,11 @@ from dataclasses import replace
 
 from ..charts import ratings_side_by_side
 from ..i18n import Language
-from ..model import RATED_QUESTIONS, Atlas
+from ..model import Atlas
+from ..questions import LABELS, RATED_QUESTIONS
 from ..specs import Pack
 from .book import Book, Chapter
-from .country import QUESTION_LABELS, AssessmentView, CountryChapter, country_chapter
+from .country import AssessmentView, CountryChapter, country_chapter
 
 
 def briefing_pack(atlas: Atlas, pack: Pack, language_code: str) -> Book:
@@ -27,12 +28,11 @@ def briefing_pack(atlas: Atlas, pack: Pack, language_code: str) -> Book:
     views = [view for dossier in dossiers for view in dossier.assessments]
     overview = _overview_chart(atlas, views, language)
     body = [Chapter("glance", "at-a-glance", _("At a glance"), {
-        "edition": edition, "dossiers": dossiers, "overview": overview, "questions": QUESTION_LABELS,
-        "rated": RATED_QUESTIONS}, [overview] if overview else [])]
+        "edition": edition, "dossiers": dossiers, "overview": overview}, [overview] if overview else [])]
     if pack.notes:
         body.append(Chapter("notes", "briefing-notes", _("Briefing notes"), {"notes": pack.notes}))
     body += [Chapter("country", dossier.anchor, dossier.country.name.get(language_code), {
-        "edition": edition, "dossier": dossier, "questions": QUESTION_LABELS},
+        "edition": edition, "dossier": dossier},
         [v.chart for v in dossier.assessments if v.chart]) for dossier in dossiers]
     if spec.contacts:
         body.append(Chapter("contacts", "contacts", _("Contacts"), {"contacts": spec.contacts}))
@@ -62,6 +62,6 @@ def _overview_chart(atlas: Atlas, views: list[AssessmentView], language: Languag
     scale = atlas.edition.rating_scale
     titles = [f"{v.country.name.get(language.code)}\n{v.interest.short.get(language.code)}" for v in rated]
     alt = _("Ratings side by side: {ratings}").format(ratings=" ".join(view.chart.alt for view in rated))
-    return ratings_side_by_side(titles, [_(QUESTION_LABELS[q]) for q in RATED_QUESTIONS],
+    return ratings_side_by_side(titles, [_(LABELS[q]) for q in RATED_QUESTIONS],
                                 [[v.assessment.ratings.of(q) for q in RATED_QUESTIONS] for v in rated],
                                 scale.min, scale.max, alt)

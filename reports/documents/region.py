@@ -11,10 +11,11 @@ from dataclasses import replace
 
 from ..charts import Chart, heatmap, population_chart
 from ..i18n import Language
-from ..model import RATED_QUESTIONS, Atlas, Region
+from ..model import Atlas, Region
 from ..problems import InputError, Problem
+from ..questions import LABELS, RATED_QUESTIONS
 from .book import Book, Chapter, contents
-from .country import QUESTION_LABELS, AssessmentView, assessment_view, country_chapter
+from .country import AssessmentView, assessment_view, country_chapter
 
 
 def find_region(atlas: Atlas, reference: str) -> Region:
@@ -43,7 +44,7 @@ def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Languag
     scale = atlas.edition.rating_scale
     alt = _("Ratings by country and interest: {rows}.").format(rows="; ".join(
         f"{row} {', '.join(map(str, value))}" for row, value in zip(rows, values)))
-    return heatmap(rows, [_(QUESTION_LABELS[q]) for q in RATED_QUESTIONS], values, scale.min, scale.max, alt)
+    return heatmap(rows, [_(LABELS[q]) for q in RATED_QUESTIONS], values, scale.min, scale.max, alt)
 
 
 def region_population_chart(atlas: Atlas, region: Region, language: Language) -> Chart:
@@ -69,7 +70,7 @@ def region_chapters(atlas: Atlas, region: Region, language: Language) -> list[Ch
         # The region's cards stand once, in the overview, not again in every country's chapter.
         dossier = replace(country_chapter(atlas, country, language), neighbours=[])
         chapters.append(Chapter("country", dossier.anchor, country.name.get(language.code), {
-            "edition": atlas.edition, "dossier": dossier, "questions": QUESTION_LABELS},
+            "edition": atlas.edition, "dossier": dossier},
             [v.chart for v in dossier.assessments if v.chart], level=2))
     return chapters
 
