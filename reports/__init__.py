@@ -8,10 +8,17 @@
 See README.md, "Use from Python".
 """
 
-from .pipeline import BuildOptions, BuildResult, Built, build, make_pdf, seal_edition
 from .check import CheckedData, check_data
-from .kinds import (AtlasEdition, BriefingPack, CountryDossier, DocumentKind, EditionDiff, RegionDossier,
-                    SymposiumHandout)
+from .kinds import (
+                    AtlasEdition,
+                    BriefingPack,
+                    CountryDossier,
+                    DocumentKind,
+                    EditionDiff,
+                    RegionDossier,
+                    SymposiumHandout,
+)
+from .pipeline import BuildOptions, BuildResult, Built, build, make_pdf, seal_edition
 from .problems import BuildError, InputError, Problem
 
 __all__ = [

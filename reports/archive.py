@@ -20,8 +20,8 @@ from pathlib import Path
 import pikepdf
 
 from .output import write_atomic
-from .problems import OUTSIDE, BuildError, InputError, Problem, display_path
 from .pages import EmbeddedFile
+from .problems import OUTSIDE, BuildError, InputError, Problem, display_path
 
 MANIFEST = "MANIFEST.sha256"
 SNAPSHOT = "data"

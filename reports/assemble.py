@@ -17,8 +17,8 @@ Only pikepdf here: nothing knows about countries or WeasyPrint.
 from __future__ import annotations
 
 import io
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem

@@ -13,12 +13,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import archive
-from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, BuildOptions, build, default_cache, seal_edition
 from .check import check_data
 from .coverage import coverage_report
-from .kinds import (AtlasEdition, BriefingPack, CountryDossier, DocumentKind, EditionDiff, RegionDossier,
-                    SymposiumHandout)
+from .kinds import (
+    AtlasEdition,
+    BriefingPack,
+    CountryDossier,
+    DocumentKind,
+    EditionDiff,
+    RegionDossier,
+    SymposiumHandout,
+)
 from .model import LANGUAGES
+from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, BuildOptions, build, default_cache, seal_edition
 from .preflight import preflight, print_report
 from .problems import BuildError, InputError
 from .profiles import DEFAULT_PROFILE, PROFILES, profile_named

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 
-from .problems import BuildError, InputError, Problem, display_path
 from .pages import STYLES
+from .problems import BuildError, InputError, Problem, display_path
 
 FONT_DIR = STYLES / "fonts"
 _STACK = re.compile(r"--(serif|sans)\s*:\s*([^;]+);")

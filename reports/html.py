@@ -9,9 +9,9 @@ from markupsafe import Markup, escape
 
 from .i18n import Language
 from .model import Localized
+from .pages import TEMPLATES
 from .questions import QUESTIONS
 from .texts import render, render_plain
-from .pages import TEMPLATES
 
 
 @cache
@@ -25,7 +25,8 @@ def _environment(language_code: str) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    environment.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
+    environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        language.gettext, language.ngettext, newstyle=True)
     environment.globals["lang"] = language.code
     environment.globals["key_questions"] = QUESTIONS
     environment.filters.update({

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from .pipeline import OUT, BuildOptions, Made
 from .diff import compare
 from .documents.atlas import atlas_edition
 from .documents.country import country_dossier, find_country
@@ -27,6 +26,7 @@ from .imposition import impose_booklet
 from .inputs import Inputs
 from .loader import load_atlas
 from .model import Atlas
+from .pipeline import OUT, BuildOptions, Made
 from .problems import InputError, Problem, display_path
 from .specs import load_event, load_pack
 

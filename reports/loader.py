@@ -20,9 +20,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .model import (LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized,
-                    Region, TextSource)
 from .inputs import Inputs
+from .model import LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized, Region, TextSource
 from .problems import OUTSIDE, InputError, Problem, display_path
 from .texts import check_text, split_answers
 from .yamlsource import SourceMap, decode_text, format_field, parse_yaml
@@ -195,6 +194,7 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
 
     scale = edition.rating_scale if edition else None
     countries = {}
+    named: dict[str, set[str]] = {}  # the interests each country file names
     for path in files.inputs.glob(root / "countries", "*.yaml"):
         loaded = files.yaml(path)
         if not loaded:
@@ -204,10 +204,12 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
         if country is None:
             continue
         _check_references(files, country, source, regions, interests, authors)
+        if all(a.interest in (interests or {}) for a in country.assessments):  # else that is the problem to fix
+            named[path.stem] = {a.interest for a in country.assessments}
         assessments = [a.model_copy(update={"answers": _answers(files, path, a)})
                        for a in country.assessments if a.interest in (interests or {})]
         countries[path.stem] = country.model_copy(update={"slug": path.stem, "assessments": assessments})
-    _unused_texts(files, root, countries)
+    _unused_texts(files, root, named)
 
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
@@ -218,7 +220,7 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
 
 
-def _unused_texts(files: _Collector, root: Path, countries: dict[str, Country]) -> None:
+def _unused_texts(files: _Collector, root: Path, named: dict[str, set[str]]) -> None:
     """An assessment text that no country file asks for would never be printed: say so."""
     for path in files.inputs.glob(root / "countries", "*/*.md"):
         slug, interest = path.parent.name, path.name.split(".")[0]
@@ -226,7 +228,7 @@ def _unused_texts(files: _Collector, root: Path, countries: dict[str, Country]) 
         if not files.inputs.is_file(country_file):
             files.problems.append(Problem(files.shown(path), 0, 0, "", f"an assessment text without its country "
                                           f"file {files.shown(country_file)}; it would never be printed"))
-        elif slug in countries and interest not in {a.interest for a in countries[slug].assessments}:
+        elif interest not in named.get(slug, {interest}):
             files.problems.append(Problem(files.shown(path), 0, 0, "", f"{files.shown(country_file)} has no "
                                           f"assessment for '{interest}'; this text would never be printed"))
 

@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from babel import Locale
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      RootModel, ValidationInfo, field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .figures import FigureError, parse_whole_number
 
@@ -22,7 +31,7 @@ LANGUAGES = ("en", "de")
 Language = Literal["en", "de"]
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_TERRITORIES = frozenset(code for code in Locale("en").territories if len(code) == 2)
+_TERRITORIES = frozenset(code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2)
 
 
 def _slug(value: str) -> str:
@@ -220,7 +229,7 @@ class Assessment(Record):
     reason: Localized | None = None
     author: str | None = None
     date: dt.date
-    ratings: Ratings | None = None
+    ratings: Ratings | None = None  # an active assessment's; read them with rating()
     summary: Localized
     sources: list[Localized] = []
     # language -> key question -> Markdown; read from countries/<slug>/<interest>[.de].md
@@ -241,6 +250,12 @@ class Assessment(Record):
             if self.author is None:
                 raise ValueError("an active assessment needs an 'author'")
         return self
+
+    def rating(self, question: str) -> int:
+        """The rating of a rated key question (only an active assessment has ratings)."""
+        if self.ratings is None:
+            raise ValueError(f"a suspended assessment has no rating for '{question}'")
+        return self.ratings.of(question)
 
     @property
     def suspended(self) -> bool:

@@ -70,5 +70,7 @@ def _separations(screen: tuple, printed: tuple) -> dict[RGB, CMYK]:
     for name, value in cmyk.items():
         hex_colour, device = _HEX.fullmatch(rgb.get(name, "")), _DEVICE_CMYK.fullmatch(value)
         if hex_colour and device:
-            table[tuple(int(part, 16) for part in hex_colour.groups())] = tuple(float(v) for v in device.groups())
+            red, green, blue = (int(part, 16) for part in hex_colour.groups())
+            cyan, magenta, yellow, black = (float(v) for v in device.groups())
+            table[(red, green, blue)] = (cyan, magenta, yellow, black)
     return table

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -189,13 +190,13 @@ def html_book(book: Book, data_dir: Path) -> HtmlBook:
                     book.stylesheets)
 
 
-def typeset_checked(page: Page, profile: Profile, embedded: list[EmbeddedFile] | None = None) -> bytes:
+def typeset_checked(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ()) -> bytes:
     """Typeset one page for the profile; text no font can set, or a PDF that fails the profile's
     checks, is an error."""
     check_glyphs(page.html, page.data_dir, page.resources)
     from .typeset import typeset  # WeasyPrint loads only in a process that typesets (see reports/pages.py)
 
-    pdf = typeset(page, profile, embedded or [])
+    pdf = typeset(page, profile, embedded)
     require_profile(pdf, profile)
     return pdf
 

@@ -127,6 +127,7 @@ def _identification(document: pikepdf.Pdf, standard: str) -> Check:
 
 def _output_intent(document: pikepdf.Pdf, profile: Profile) -> Check:
     name = "output intent"
+    assert profile.output_intent is not None, "declared only by profiles that have an output intent"
     subtype, components = profile.output_intent.subtype, profile.output_intent.components
     icc = "a CMYK ICC profile" if components == 4 else "an ICC profile"
     for intent in document.Root.get("/OutputIntents", []):
@@ -143,9 +144,9 @@ def _page_boxes(document: pikepdf.Pdf) -> Check:
     for number, page in enumerate(document.pages, 1):
         trim = _box(page.obj.get("/TrimBox"))
         bleed = _box(page.obj.get("/BleedBox"))
-        media = _box(page.obj.get("/MediaBox"))
         if trim is None or bleed is None:
             return Check(name, False, f"page {number}: no TrimBox/BleedBox")
+        media = _box(page.obj.get("/MediaBox")) or trim
         size = _paper(trim)
         if size is None:
             width, height = (trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM
@@ -174,7 +175,7 @@ def _paper(box: tuple[float, float, float, float]) -> str | None:
 def _cmyk_only(document: pikepdf.Pdf) -> Check:
     """Print colours are CMYK: no DeviceRGB paint in any content stream or image."""
     name = "colours in CMYK"
-    rgb_pages = set()
+    rgb_pages: set[int | str] = set()
     for number, page in enumerate(document.pages, 1):
         for _, operands, operator in _walk_content(page.obj, page.resources):
             if operator in ("rg", "RG") or (operator in ("cs", "CS") and operands
@@ -228,8 +229,8 @@ def _walk_content(owner: pikepdf.Object, resources, matrix=(1, 0, 0, 1, 0, 0), d
     """
     stack, current = [], matrix
     xobjects = resources.get("/XObject", {}) if resources is not None else {}
-    for operands, operator in pikepdf.parse_content_stream(owner):
-        operator = str(operator)
+    for instruction in pikepdf.parse_content_stream(owner):
+        operands, operator = instruction.operands, str(instruction.operator)
         if operator == "q":
             stack.append(current)
         elif operator == "Q" and stack:
@@ -258,10 +259,11 @@ def _multiply(a, b):
 def _accessibility(document: pikepdf.Pdf) -> list[Check]:
     root = document.Root
     structure = root.get("/StructTreeRoot")
-    marked = root.get("/MarkInfo", {}).get("/Marked", False)
+    marked = root.MarkInfo.get("/Marked", False) if "/MarkInfo" in root else False
     language = str(root.get("/Lang", "")).strip()
     title = str(document.docinfo.get("/Title", "")).strip() or document.open_metadata().get("dc:title", "")
-    display_title = root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)
+    display_title = (root.ViewerPreferences.get("/DisplayDocTitle", False) if "/ViewerPreferences" in root
+                     else False)
     return [
         Check("structure tree", structure is not None,
               "tagged (StructTreeRoot)" if structure is not None else "no StructTreeRoot: the PDF is not tagged"),

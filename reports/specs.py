@@ -23,7 +23,6 @@ from .model import Atlas, Country, Localized, NonEmpty, Record, Slug
 from .problems import InputError, Problem, display_path
 from .yamlsource import SourceMap
 
-
 # --- Briefing packs ---------------------------------------------------------------------------
 
 def _all_means_none(value):

@@ -16,6 +16,7 @@ import io
 import logging
 import re
 import uuid
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,7 +67,7 @@ def _media_type(url: str) -> str:
     return _MEDIA_TYPES.get(Path(urlsplit(url).path).suffix.lower(), "application/octet-stream")
 
 
-def typeset(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()) -> bytes:
+def typeset(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ()) -> bytes:
     """Lay out the page as the profile asks and return the PDF; raise BuildError on a refused reference.
 
     `embedded` files are carried inside the PDF (an archived edition's source data).
@@ -120,7 +121,7 @@ def _has_margin_box(laid_out, at_keyword: str) -> bool:
     return any(getattr(box, "at_keyword", None) == at_keyword for box in laid_out._page_box.children)
 
 
-def _render(page: Page, profile: Profile, embedded: list[EmbeddedFile] = ()):
+def _render(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ()):
     """The laid-out document, and a function that writes it as the profile asks."""
     fetcher = ProjectFetcher([TEMPLATES, STYLES, page.data_dir], page.resources)
     base_url = TEMPLATES.as_uri() + "/"
@@ -160,7 +161,7 @@ class _Styles:
 def _styles(names: tuple[str, ...], _state: tuple) -> _Styles:
     """The stylesheets from styles/, parsed once per process (and again only when a file there changes):
     parsing them and loading their fonts costs more than laying out a short chapter."""
-    fonts, color_profiles = FontConfiguration(), {}
+    fonts, color_profiles = FontConfiguration(), {}  # type: ignore[var-annotated]
     fetcher = ProjectFetcher([STYLES], {})
     with _refused_references():
         sheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher, font_config=fonts,
@@ -183,7 +184,7 @@ def _refused_references():
         raise BuildError(message) from None
 
 
-def _fingerprint(page: Page, profile: Profile, embedded: list[EmbeddedFile]) -> bytes:
+def _fingerprint(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile]) -> bytes:
     digest = hashlib.sha256(profile.name.encode() + b"\0" + page.html.encode())
     for name in sorted(page.resources):
         digest.update(name.encode() + b"\0" + page.resources[name])
@@ -254,7 +255,7 @@ def _tag_languages() -> None:
             if language and own.element_tag not in ("html", "body") and element.get("P") == parent.reference:
                 element["Lang"] = pydyf.String(language)
             yield element
-    build_with_languages.tags_languages = True
+    build_with_languages.tags_languages = True  # type: ignore[attr-defined]
     weasyprint_tags._build_box_tree = build_with_languages
 
 

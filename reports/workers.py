@@ -41,8 +41,8 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         return
     jobs = jobs or default_jobs()
     if jobs == 1:
-        with ThreadPoolExecutor(1) as executor:  # no second process for a one-job build
-            yield executor
+        with ThreadPoolExecutor(1) as in_thread:  # no second process for a one-job build
+            yield in_thread
         return
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.

@@ -7,7 +7,6 @@ import shutil
 import pikepdf
 import pytest
 import yaml
-
 from conftest import DATA, PROJECT, run_build, run_main
 
 

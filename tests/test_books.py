@@ -8,10 +8,10 @@ import pikepdf
 import pypdf
 import pytest
 
+from reports.cache import Cache
 from reports.profiles import PROFILES
 from reports.typeset import typeset
 from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
-from reports.cache import Cache
 from tests.conftest import DATA, pdf_navigation
 
 HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A test book</title><meta name="dcterms.created" content="2023-06-30"><meta name="dcterms.modified" content="2023-06-30">

@@ -6,7 +6,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import DATA, PROJECT, pdf_pages_text, run_build
 
 ARCHIVED = PROJECT / "archive" / "2022" / "data"

@@ -12,8 +12,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-
 from conftest import DATA, PROJECT, pdf_pages_text, run_build, run_main
+
 from reports import i18n
 from reports.documents.country import country_dossier
 from reports.loader import load_atlas

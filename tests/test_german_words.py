@@ -16,7 +16,6 @@ import tinyhtml5
 from babel.messages.pofile import read_po
 from pydantic import BaseModel
 
-from conftest import DATA, PROJECT
 from reports.diff import compare
 from reports.documents.atlas import atlas_edition
 from reports.documents.country import country_dossier
@@ -26,11 +25,17 @@ from reports.documents.pack import briefing_pack
 from reports.documents.region import region_dossier
 from reports.loader import load_atlas
 from reports.model import Localized
+from reports.pipeline import html_book
 from reports.specs import load_event, load_pack
+from tests.conftest import DATA, PROJECT
 
 ARCHIVED = PROJECT / "archive" / "2022" / "data"
 _WORD = re.compile(r"[^\W\d_]+")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _one_piece(book) -> str:
+    return html_book(book, DATA).one_piece().html
 
 
 def _words(text: str) -> list[str]:
@@ -50,9 +55,9 @@ def documents(atlas):
     archived = load_atlas(ARCHIVED)
     return [
         ("country", country_dossier(atlas, "japan", "de").html(), [atlas]),
-        ("region", region_dossier(atlas, "asia-pacific", "de").document().html(), [atlas]),
-        ("atlas", atlas_edition(atlas, "de").document().html(), [atlas]),
-        ("pack", briefing_pack(atlas, pack, "de").document().html(), [atlas, pack]),
+        ("region", _one_piece(region_dossier(atlas, "asia-pacific", "de")), [atlas]),
+        ("atlas", _one_piece(atlas_edition(atlas, "de")), [atlas]),
+        ("pack", _one_piece(briefing_pack(atlas, pack, "de")), [atlas, pack]),
         ("handout", symposium_handout(atlas, event, "de").html(), [atlas, event]),
         ("diff", diff_document(compare(archived, atlas, "de"), "de", True, False).html(), [archived, atlas]),
     ]

@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, pdf_pages_text, run_main
+
 from reports.glyphs import check_glyphs, coverage, font_stacks
 from reports.problems import BuildError, InputError
 

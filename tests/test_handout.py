@@ -11,9 +11,9 @@ import pikepdf
 import pytest
 import yaml
 import zxingcpp
+from conftest import DATA, pdf_pages_text, run_build, run_main
 from PIL import Image
 
-from conftest import DATA, pdf_pages_text, run_build, run_main
 from reports.i18n import Language
 from reports.imposition import impose_booklet
 from reports.loader import load_atlas

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import DATA, outline_titles, pdf_pages_text, run_build, run_main
+
 from reports.loader import load_atlas
 
 SPEC = DATA / "packs" / "tokyo-delegation-2023.yaml"

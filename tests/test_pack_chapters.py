@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, pdf_navigation, pdf_pages_text, run_build
 
 SPEC = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(DATA.parent)

@@ -7,7 +7,6 @@ from collections import defaultdict
 
 import pikepdf
 import pytest
-
 from conftest import PROJECT, run_build
 
 _DEVICE_CMYK = re.compile(r"--([\w-]+):\s*device-cmyk\(([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\)")

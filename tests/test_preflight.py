@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import run_build, run_main
 
 

@@ -11,12 +11,11 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
+from conftest import DATA, run_main
 
 from reports import cli
 from reports.profiles import PROFILES
 from reports.typeset import Page, typeset
-
-from conftest import DATA, run_main
 
 A4 = (595.28, 841.89)  # points
 MM = 72 / 25.4

@@ -7,7 +7,6 @@ import re
 import pypdf
 import pytest
 import yaml
-
 from conftest import DATA, pdf_pages_text
 
 

@@ -6,8 +6,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from reports.output import write_atomic
-from reports.profiles import PROFILES
 from reports.problems import BuildError
+from reports.profiles import PROFILES
 from reports.typeset import Page, typeset
 from tests.conftest import DATA, run_main
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reports.cli import main
+
 SECRET = "root-secret-line: never to be printed\n"
 
 

@@ -50,7 +50,7 @@ def rating_alt(view_country: Country, interest: Interest, assessment: Assessment
     _ = language.gettext
     scale = atlas.edition.rating_scale
     parts = [_("{question} {value} of {max}").format(question=_(LABELS[q]),
-                                                    value=assessment.ratings.of(q), max=scale.max)
+                                                    value=assessment.rating(q), max=scale.max)
              for q in RATED_QUESTIONS]
     return _("Ratings for {country}, {interest}: {ratings}.").format(
         country=view_country.name.get(language.code), interest=interest.short.get(language.code),
@@ -65,7 +65,7 @@ def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, lang
     if assessment.ratings is not None and with_chart:
         scale = atlas.edition.rating_scale
         chart = rating_chart([language.gettext(LABELS[q]) for q in RATED_QUESTIONS],
-                             [assessment.ratings.of(q) for q in RATED_QUESTIONS], scale.min, scale.max,
+                             [assessment.rating(q) for q in RATED_QUESTIONS], scale.min, scale.max,
                              rating_alt(country, interest, assessment, atlas, language))
     answers_language = language.code if language.code in assessment.answers else "en"
     answers = {question: Text(text, answers_language)

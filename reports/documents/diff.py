@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..charts import Chart, dumbbell_chart
 from ..diff import EditionDiff, RatingChange
-from ..i18n import Language, N_
+from ..i18n import N_, Language
 from ..questions import LABELS
 from . import Document
 

@@ -61,7 +61,7 @@ def _overview_chart(atlas: Atlas, views: list[AssessmentView], language: Languag
     _ = language.gettext
     scale = atlas.edition.rating_scale
     titles = [f"{v.country.name.get(language.code)}\n{v.interest.short.get(language.code)}" for v in rated]
-    alt = _("Ratings side by side: {ratings}").format(ratings=" ".join(view.chart.alt for view in rated))
+    alt = _("Ratings side by side: {ratings}").format(ratings=" ".join(view.chart.alt for view in rated if view.chart))
     return ratings_side_by_side(titles, [_(LABELS[q]) for q in RATED_QUESTIONS],
-                                [[v.assessment.ratings.of(q) for q in RATED_QUESTIONS] for v in rated],
+                                [[v.assessment.rating(q) for q in RATED_QUESTIONS] for v in rated],
                                 scale.min, scale.max, alt)

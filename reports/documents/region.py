@@ -40,7 +40,7 @@ def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Languag
         return None
     _ = language.gettext
     rows = [f"{v.country.name.get(language.code)} · {v.interest.short.get(language.code)}" for v in rated]
-    values = [[v.assessment.ratings.of(q) for q in RATED_QUESTIONS] for v in rated]
+    values = [[v.assessment.rating(q) for q in RATED_QUESTIONS] for v in rated]
     scale = atlas.edition.rating_scale
     alt = _("Ratings by country and interest: {rows}.").format(rows="; ".join(
         f"{row} {', '.join(map(str, value))}" for row, value in zip(rows, values)))
