@@ -39,10 +39,12 @@ SAMPLE = PROJECT / "data"
 QUESTIONS = ["Relevance", "Willingness", "Status quo", "Potential", "Policy recommendation"]
 INTERESTS = ["rules-based-order", "prosperity", "security", "resources-climate", "migration"]
 CODES = sorted(c for c in __import__("babel").Locale("en").territories if len(c) == 2 and c.isalpha())
-WORDS = ("cooperation partnership government trade security climate energy migration reform policy region "
-         "dialogue institutions investment growth stability agreement development infrastructure resilience "
-         "technology innovation multilateral democracy society economy exports supply chains diplomacy "
-         "strategic interests values transition renewable capacity programmes ministries framework").split()
+WORDS = (
+    "cooperation partnership government trade security climate energy migration reform policy region "
+    "dialogue institutions investment growth stability agreement development infrastructure resilience "
+    "technology innovation multilateral democracy society economy exports supply chains diplomacy "
+    "strategic interests values transition renewable capacity programmes ministries framework"
+).split()
 
 
 def generate(target: Path, countries: int, seed: int = 2023) -> None:
@@ -61,17 +63,31 @@ def generate(target: Path, countries: int, seed: int = 2023) -> None:
     for i in range(countries):
         slug = f"country-{i + 1:03d}"
         interests = rng.sample(INTERESTS, rng.choice([1, 2]))
-        lines = [f'code: "{CODES[i % len(CODES)]}"', f'name: {{en: "Country {i + 1:03d}"}}',
-                 f'capital: {{en: "Capital {i + 1}"}}', f"region: region-{i % regions + 1}",
-                 "population:", f'  value: "{rng.randint(1, 300):,},{rng.randint(0, 999):03d},{rng.randint(0, 999):03d}"',
-                 "  as_of: 2022-07-01", '  source: "Synthetic benchmark figure"', "assessments:"]
+        lines = [
+            f'code: "{CODES[i % len(CODES)]}"',
+            f'name: {{en: "Country {i + 1:03d}"}}',
+            f'capital: {{en: "Capital {i + 1}"}}',
+            f"region: region-{i % regions + 1}",
+            "population:",
+            f'  value: "{rng.randint(1, 300):,},{rng.randint(0, 999):03d},{rng.randint(0, 999):03d}"',
+            "  as_of: 2022-07-01",
+            '  source: "Synthetic benchmark figure"',
+            "assessments:",
+        ]
         (target / "countries" / slug).mkdir()
         for interest in interests:
-            ratings = ", ".join(f"{q}: {rng.randint(1, 5)}" for q in ("relevance", "willingness", "status_quo",
-                                                                       "potential"))
-            lines += [f"  - interest: {interest}", "    author: rabea-brauer", "    date: 2023-03-01",
-                      f"    ratings: {{{ratings}}}", f'    summary: "{_sentence(rng, 30)}"',
-                      "    sources:", '      - "A synthetic source for the benchmark."']
+            ratings = ", ".join(
+                f"{q}: {rng.randint(1, 5)}" for q in ("relevance", "willingness", "status_quo", "potential")
+            )
+            lines += [
+                f"  - interest: {interest}",
+                "    author: rabea-brauer",
+                "    date: 2023-03-01",
+                f"    ratings: {{{ratings}}}",
+                f'    summary: "{_sentence(rng, 30)}"',
+                "    sources:",
+                '      - "A synthetic source for the benchmark."',
+            ]
             words = rng.choice([250, 350, 1200])  # short cards and full assessments, as in the sample
             text = "".join(f"## {q}\n\n{_paragraphs(rng, 2, words // 10)}\n" for q in QUESTIONS)
             (target / "countries" / slug / f"{interest}.md").write_text(text)
@@ -131,8 +147,13 @@ def _descendants(root: int) -> set[int]:
 
 def run_build(args: list[str], env: dict) -> tuple[float, int]:
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), *args], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     memory = TreeMemory(process.pid)
     _, errors = process.communicate()
     elapsed, peak = time.perf_counter() - start, memory.stop()
@@ -143,6 +164,7 @@ def run_build(args: list[str], env: dict) -> tuple[float, int]:
 
 def pages_of(pdf: Path) -> int:
     import pypdf
+
     return len(pypdf.PdfReader(pdf).pages)
 
 
@@ -179,20 +201,26 @@ def main() -> int:
         text.write_text(text.read_text().replace("## Potential\n\n", "## Potential\n\nAn edited sentence. ", 1))
         measure("rebuild after a text edit")
         country = data / "countries" / "country-002.yaml"
-        country.write_text(re.sub(r"relevance: (\d)", lambda m: f"relevance: {2 if m[1] == '1' else 1}",
-                                  country.read_text(), count=1))
+        country.write_text(
+            re.sub(r"relevance: (\d)", lambda m: f"relevance: {2 if m[1] == '1' else 1}", country.read_text(), count=1)
+        )
         measure("rebuild after a rating change")
 
     targets = {"cold build": 0.60, "rebuild after a text edit": 0.05, "no-op rebuild": 0.02}
-    lines = [f"# Atlas build benchmark ({dt.date.today().isoformat()})", "",
-             f"{args.countries} synthetic countries, {pages} pages, --jobs {args.jobs}, "
-             f"{os.cpu_count()} cores.", "",
-             "| build | wall time | x baseline | target | peak memory (tree) | x baseline | pages/s |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Atlas build benchmark ({dt.date.today().isoformat()})",
+        "",
+        f"{args.countries} synthetic countries, {pages} pages, --jobs {args.jobs}, {os.cpu_count()} cores.",
+        "",
+        "| build | wall time | x baseline | target | peak memory (tree) | x baseline | pages/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for label, elapsed, memory in rows:
         target = f"<= {targets[label]:.2f}" if label in targets else ""
-        lines.append(f"| {label} | {elapsed:.2f} s | {elapsed / baseline:.3f} | {target} | "
-                     f"{memory / 2**20:.0f} MiB | {memory / baseline_memory:.2f} | {pages / elapsed:.1f} |")
+        lines.append(
+            f"| {label} | {elapsed:.2f} s | {elapsed / baseline:.3f} | {target} | "
+            f"{memory / 2**20:.0f} MiB | {memory / baseline_memory:.2f} | {pages / elapsed:.1f} |"
+        )
     report = "\n".join(lines) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report)

@@ -10,19 +10,34 @@ See README.md, "Use from Python".
 
 from .check import CheckedData, check_data
 from .kinds import (
-                    AtlasEdition,
-                    BriefingPack,
-                    CountryDossier,
-                    DocumentKind,
-                    EditionDiff,
-                    RegionDossier,
-                    SymposiumHandout,
+    AtlasEdition,
+    BriefingPack,
+    CountryDossier,
+    DocumentKind,
+    EditionDiff,
+    RegionDossier,
+    SymposiumHandout,
 )
 from .pipeline import BuildOptions, BuildResult, Built, build, make_pdf, seal_edition
 from .problems import BuildError, InputError, Problem
 
 __all__ = [
-    "AtlasEdition", "BriefingPack", "BuildError", "BuildOptions", "BuildResult", "Built", "CheckedData",
-    "CountryDossier", "DocumentKind", "EditionDiff", "InputError", "Problem", "RegionDossier",
-    "SymposiumHandout", "build", "check_data", "make_pdf", "seal_edition",
+    "AtlasEdition",
+    "BriefingPack",
+    "BuildError",
+    "BuildOptions",
+    "BuildResult",
+    "Built",
+    "CheckedData",
+    "CountryDossier",
+    "DocumentKind",
+    "EditionDiff",
+    "InputError",
+    "Problem",
+    "RegionDossier",
+    "SymposiumHandout",
+    "build",
+    "check_data",
+    "make_pdf",
+    "seal_edition",
 ]

@@ -38,25 +38,33 @@ def source_files(data_dir: Path) -> dict[str, bytes]:
     A file that is a link to somewhere outside the data folder is refused: it would be attached
     to the sealed PDF and copied into the snapshot."""
     data_dir = Path(data_dir)
-    paths = [path for path in sorted(data_dir.rglob("*"))
-             if path.is_file() and path.suffix in SOURCE_SUFFIXES
-             and not any(part.startswith(".") for part in path.relative_to(data_dir).parts)]
+    paths = [
+        path
+        for path in sorted(data_dir.rglob("*"))
+        if path.is_file()
+        and path.suffix in SOURCE_SUFFIXES
+        and not any(part.startswith(".") for part in path.relative_to(data_dir).parts)
+    ]
     outside = [path for path in paths if not path.resolve().is_relative_to(data_dir.resolve())]
     if outside:
-        raise InputError([Problem(display_path(path), 0, 0, "", f"{OUTSIDE}; put the file itself there")
-                          for path in outside])
+        raise InputError(
+            [Problem(display_path(path), 0, 0, "", f"{OUTSIDE}; put the file itself there") for path in outside]
+        )
     return {path.relative_to(data_dir).as_posix(): path.read_bytes() for path in paths}
 
 
 def embedded_sources(files: dict[str, bytes], year: int) -> list[EmbeddedFile]:
-    return [EmbeddedFile(name, content, f"Source data of the {year} edition: {name}")
-            for name, content in files.items()]
+    return [
+        EmbeddedFile(name, content, f"Source data of the {year} edition: {name}") for name, content in files.items()
+    ]
 
 
 def refuse_if_sealed(target: Path) -> None:
     if target.exists():
-        raise BuildError(f"edition {target.name} is already sealed in {display_path(target)}; "
-                         "a sealed edition is never changed (archive a new edition year instead)")
+        raise BuildError(
+            f"edition {target.name} is already sealed in {display_path(target)}; "
+            "a sealed edition is never changed (archive a new edition year instead)"
+        )
 
 
 def seal(target: Path, year: int, pdf: bytes, files: dict[str, bytes]) -> Path:

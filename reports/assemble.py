@@ -66,16 +66,18 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
             start = len(book.pages)
             for page in source.pages:
                 book.pages.append(page)
-            copied: dict[Any, pikepdf.Page] = {source.pages[i].objgen: book.pages[start + i] for i in range(len(source.pages))}
+            copied: dict[Any, pikepdf.Page] = {
+                source.pages[i].objgen: book.pages[start + i] for i in range(len(source.pages))
+            }
             stubs = placement.chapter.stubs
             for name, destination in _named_destinations(source).items():
                 if name not in stubs:
                     page = copied[destination[0].objgen]
                     destinations[name] = Array([page.obj, *destination[1:]])
-            outline_entries += [(level, label, start + index)
-                                for level, index, label in placement.chapter.bookmarks]
-            next_struct_key = _move_structure(book, source, book.pages[start:start + len(source.pages)],
-                                              next_struct_key, parent_tree, struct_kids)
+            outline_entries += [(level, label, start + index) for level, index, label in placement.chapter.bookmarks]
+            next_struct_key = _move_structure(
+                book, source, book.pages[start : start + len(source.pages)], next_struct_key, parent_tree, struct_kids
+            )
         _write_destinations(book, destinations)
         _write_outline(book, outline_entries)
         if struct_kids:
@@ -83,8 +85,9 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
         if numbers:
             _stamp(book, [page for overlay in numbers for page in overlay.pages])
         output = io.BytesIO()
-        book.save(output, deterministic_id=True, compress_streams=True,
-                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        book.save(
+            output, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+        )
         return output.getvalue()
     finally:
         for source in [*sources, *numbers]:
@@ -198,5 +201,4 @@ def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page]) -> None:
         page.obj.Resources = resources
         # The page's own content leaves its coordinate system changed: isolate it first.
         page.contents_add(book.make_stream(b"q\n"), prepend=True)
-        page.contents_add(book.make_stream(b"\nQ /Artifact BMC q " + _STAMP.encode() + b" Do Q EMC"),
-                          prepend=False)
+        page.contents_add(book.make_stream(b"\nQ /Artifact BMC q " + _STAMP.encode() + b" Do Q EMC"), prepend=False)

@@ -96,9 +96,12 @@ class Cache:
         except OSError:
             return None
         header_end = len(_MAGIC) + 64
-        payload = raw[header_end + 1:]
-        if (not raw.startswith(_MAGIC) or raw[header_end:header_end + 1] != b"\n"
-                or raw[len(_MAGIC):header_end].decode("ascii", "replace") != hashlib.sha256(payload).hexdigest()):
+        payload = raw[header_end + 1 :]
+        if (
+            not raw.startswith(_MAGIC)
+            or raw[header_end : header_end + 1] != b"\n"
+            or raw[len(_MAGIC) : header_end].decode("ascii", "replace") != hashlib.sha256(payload).hexdigest()
+        ):
             path.unlink(missing_ok=True)  # damaged: never use it, rebuild it
             return None
         return payload
@@ -128,8 +131,12 @@ class Cache:
 
     def record_build(self, build_key: str, inputs: dict[str, str], result_key: str, default_output: Path) -> None:
         """Remember a build: the inputs it read and the key under which its PDF is stored."""
-        self.store(build_key, json.dumps({"inputs": inputs, "result": result_key,
-                                          "output": str(default_output)}, sort_keys=True).encode())
+        self.store(
+            build_key,
+            json.dumps(
+                {"inputs": inputs, "result": result_key, "output": str(default_output)}, sort_keys=True
+            ).encode(),
+        )
 
     # Glyph checks
 
@@ -141,8 +148,15 @@ class Cache:
 
     def chapter_key(self, page: Page, profile: Profile, layout_only: bool = False) -> str:
         resources = [name.encode() + b"\0" + data for name, data in sorted(page.resources.items())]
-        return self.key("chapter layout" if layout_only else "chapter", page.html, typesetting_version(),
-                        "\0".join(page.stylesheets), repr(profile), str(page.data_dir), *resources)
+        return self.key(
+            "chapter layout" if layout_only else "chapter",
+            page.html,
+            typesetting_version(),
+            "\0".join(page.stylesheets),
+            repr(profile),
+            str(page.data_dir),
+            *resources,
+        )
 
     def get(self, page: Page, profile: Profile, layout_only: bool = False) -> TypesetChapter | None:
         payload = self.load(self.chapter_key(page, profile, layout_only))
@@ -150,13 +164,26 @@ class Cache:
             return None
         header, _, pdf = payload.partition(b"\0")
         meta = json.loads(header)
-        return TypesetChapter(pdf, meta["page_count"], tuple(tuple(b) for b in meta["bookmarks"]),
-                              meta["anchors"], frozenset(meta["stubs"]), tuple(meta["numbered"]),
-                              tuple(Check(*check) for check in meta["checks"]))
+        return TypesetChapter(
+            pdf,
+            meta["page_count"],
+            tuple(tuple(b) for b in meta["bookmarks"]),
+            meta["anchors"],
+            frozenset(meta["stubs"]),
+            tuple(meta["numbered"]),
+            tuple(Check(*check) for check in meta["checks"]),
+        )
 
     def put(self, page: Page, profile: Profile, chapter: TypesetChapter, layout_only: bool = False) -> None:
-        meta = {"page_count": chapter.page_count, "bookmarks": chapter.bookmarks, "anchors": chapter.anchors,
-                "stubs": sorted(chapter.stubs), "numbered": chapter.numbered,
-                "checks": [(check.name, check.passed, check.detail) for check in chapter.checks]}
-        self.store(self.chapter_key(page, profile, layout_only),
-                   json.dumps(meta, sort_keys=True).encode() + b"\0" + chapter.pdf)
+        meta = {
+            "page_count": chapter.page_count,
+            "bookmarks": chapter.bookmarks,
+            "anchors": chapter.anchors,
+            "stubs": sorted(chapter.stubs),
+            "numbered": chapter.numbered,
+            "checks": [(check.name, check.passed, check.detail) for check in chapter.checks],
+        }
+        self.store(
+            self.chapter_key(page, profile, layout_only),
+            json.dumps(meta, sort_keys=True).encode() + b"\0" + chapter.pdf,
+        )

@@ -1,5 +1,9 @@
-"""Charts drawn from the model: pure functions from data to SVG.
+"""Charts drawn from the model: data in, SVG out.
 
+A document only plans its charts (`PlannedChart`: the drawing function and its
+data, named by their content); a book's build draws them in its worker
+processes (`draw_all`), each distinct chart once, and keeps them in the build
+cache. The drawing functions themselves depend on nothing but their arguments.
 SVG keeps text as text (set in the document's font, selectable and
 searchable in the PDF), and the output is byte-identical for the same data:
 no dates, no random ids. Charts use shades of one ink and direct labels, so
@@ -67,9 +71,9 @@ class PlannedChart:
         return _drawn[self.content]
 
 
-_DRAWINGS: dict = {}               # function name -> the function that draws it
-_drawn: dict[str, bytes] = {}      # content -> SVG, in this process
-_disk_cache = None                 # and across builds, when a build cache is in use
+_DRAWINGS: dict = {}  # function name -> the function that draws it
+_drawn: dict[str, bytes] = {}  # content -> SVG, in this process
+_disk_cache = None  # and across builds, when a build cache is in use
 
 
 def use_cache(disk_cache) -> None:
@@ -86,6 +90,7 @@ def drawn_once(draw):
     @functools.wraps(draw)
     def plan(*args, **kwargs) -> PlannedChart:
         return PlannedChart(draw.__name__, args, kwargs, signature.bind(*args, **kwargs).arguments["alt"])
+
     return plan
 
 
@@ -121,6 +126,7 @@ def _keep(chart: PlannedChart, svg: bytes, fresh: bool) -> None:
 def _setup():
     """matplotlib, set up for our charts; loaded only when a chart is drawn (a cached build draws none)."""
     import matplotlib
+
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
@@ -129,16 +135,18 @@ def _setup():
         font_manager.fontManager.addfont(str(path))
     # A label no font can set is the glyph check's to report, with its file and line (reports/glyphs.py).
     warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
-    matplotlib.rcParams.update({
-        "svg.fonttype": "none",          # text stays text
-        "svg.hashsalt": "partner-atlas",  # fixed ids for clip paths
-        "font.family": FONT_FAMILY,
-        "font.size": 8,
-        "axes.edgecolor": _colour("chart-axis"),
-        "axes.labelcolor": _colour("text"),
-        "xtick.color": _colour("text-soft"),
-        "ytick.color": _colour("text"),
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",  # text stays text
+            "svg.hashsalt": "partner-atlas",  # fixed ids for clip paths
+            "font.family": FONT_FAMILY,
+            "font.size": 8,
+            "axes.edgecolor": _colour("chart-axis"),
+            "axes.labelcolor": _colour("text"),
+            "xtick.color": _colour("text-soft"),
+            "ytick.color": _colour("text"),
+        }
+    )
     return plt
 
 
@@ -149,8 +157,7 @@ def _svg(figure) -> bytes:
     return buffer.getvalue()
 
 
-def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_margin: float,
-                 left: float = 0) -> None:
+def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_margin: float, left: float = 0) -> None:
     """Labels on the left, the rating scale below, a light vertical grid; no frame."""
     axes.set_yticks(positions, labels)
     axes.set_xlim(left, scale_max + right_margin)
@@ -163,24 +170,31 @@ def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_
 
 
 @drawn_once
-def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max: int,
-                 alt: str) -> Chart:
+def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max: int, alt: str) -> Chart:
     """Horizontal bars for the rated key questions on the declared scale."""
     plt = _setup()
     figure, axes = plt.subplots(figsize=(3.3, 0.32 * len(labels) + 0.45))
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, values, color=_colour("ink"), height=0.55, left=0)
     for y, value in zip(positions, values):
-        axes.text(value + 0.08, y, str(value), va="center", ha="left", fontsize=8,
-                  fontweight="bold", color=_colour("text"))
+        axes.text(
+            value + 0.08, y, str(value), va="center", ha="left", fontsize=8, fontweight="bold", color=_colour("text")
+        )
     _rating_axes(axes, positions, labels, scale_min, scale_max, 0.5)
     figure.tight_layout(pad=0.2)
     return Chart(_svg(figure), alt)
 
 
 @drawn_once
-def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list[int]], scale_min: int,
-                         scale_max: int, alt: str, per_row: int = 4) -> Chart:
+def ratings_side_by_side(
+    titles: list[str],
+    labels: list[str],
+    values: list[list[int]],
+    scale_min: int,
+    scale_max: int,
+    alt: str,
+    per_row: int = 4,
+) -> Chart:
     """Small multiples: one panel of rating bars per assessment, side by side on one scale.
 
     The panels share the question labels on the left, so countries compare at a glance.
@@ -188,8 +202,9 @@ def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list
     plt = _setup()
     rows = -(-len(titles) // per_row)
     columns = min(len(titles), per_row)
-    figure, grid = plt.subplots(rows, columns, sharey=True, squeeze=False,
-                                figsize=(6.7, rows * (0.3 * len(labels) + 0.75)))
+    figure, grid = plt.subplots(
+        rows, columns, sharey=True, squeeze=False, figsize=(6.7, rows * (0.3 * len(labels) + 0.75))
+    )
     positions = list(range(len(labels)))[::-1]
     for index, axes in enumerate(grid.flat):
         if index >= len(titles):
@@ -197,8 +212,9 @@ def ratings_side_by_side(titles: list[str], labels: list[str], values: list[list
             continue
         axes.barh(positions, values[index], color=_colour("ink"), height=0.55, left=0)
         for y, value in zip(positions, values[index]):
-            axes.text(value + 0.1, y, str(value), va="center", ha="left", fontsize=8,
-                      fontweight="bold", color=_colour("text"))
+            axes.text(
+                value + 0.1, y, str(value), va="center", ha="left", fontsize=8, fontweight="bold", color=_colour("text")
+            )
         axes.set_title(titles[index], fontsize=8, fontweight="bold", color=_colour("ink"), loc="left", pad=4)
         _rating_axes(axes, positions, labels, scale_min, scale_max, 0.7)
     figure.tight_layout(pad=0.2, w_pad=1.0, h_pad=1.0)
@@ -221,8 +237,9 @@ def _shade(value: float, low: float, high: float) -> tuple[float, float, float, 
 
 
 @drawn_once
-def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_min: int, scale_max: int,
-            alt: str) -> Chart:
+def heatmap(
+    rows: list[str], columns: list[str], values: list[list[int]], scale_min: int, scale_max: int, alt: str
+) -> Chart:
     """Rows x columns of ratings: shaded cells with the value printed in each (readable without colour)."""
     plt = _setup()
     figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(rows) + 0.7))
@@ -230,8 +247,16 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_
         for x, value in enumerate(row):
             axes.add_patch(plt.Rectangle((x, y), 0.96, 0.9, color=_shade(value, scale_min, scale_max)))
             dark = value - scale_min > (scale_max - scale_min) / 2
-            axes.text(x + 0.48, y + 0.45, str(value), ha="center", va="center", fontsize=8, fontweight="bold",
-                      color="white" if dark else _colour("text"))
+            axes.text(
+                x + 0.48,
+                y + 0.45,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=8,
+                fontweight="bold",
+                color="white" if dark else _colour("text"),
+            )
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
     axes.set_xticks([x + 0.48 for x in range(len(columns))], columns)
@@ -245,8 +270,9 @@ def heatmap(rows: list[str], columns: list[str], values: list[list[int]], scale_
 
 
 @drawn_once
-def population_chart(labels: list[str], values: list[int], approximate: list[bool], value_labels: list[str],
-                     alt: str) -> Chart:
+def population_chart(
+    labels: list[str], values: list[int], approximate: list[bool], value_labels: list[str], alt: str
+) -> Chart:
     """Population bars; a rounded figure is drawn hatched and open, so it never passes for an exact one."""
     plt = _setup()
     figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(labels) + 0.5))
@@ -254,8 +280,7 @@ def population_chart(labels: list[str], values: list[int], approximate: list[boo
     top = max(values)
     for y, value, rough, text in zip(positions, values, approximate, value_labels):
         if rough:
-            axes.barh(y, value, height=0.6, facecolor="white", edgecolor=_colour("ink"), hatch="////",
-                      linewidth=0.8)
+            axes.barh(y, value, height=0.6, facecolor="white", edgecolor=_colour("ink"), hatch="////", linewidth=0.8)
         else:
             axes.barh(y, value, height=0.6, color=_colour("ink"))
         axes.text(value + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color=_colour("text"))
@@ -270,8 +295,9 @@ def population_chart(labels: list[str], values: list[int], approximate: list[boo
 
 
 @drawn_once
-def ranking_chart(labels: list[str], values: list[float], value_labels: list[str], scale_min: int,
-                  scale_max: int, alt: str) -> Chart:
+def ranking_chart(
+    labels: list[str], values: list[float], value_labels: list[str], scale_min: int, scale_max: int, alt: str
+) -> Chart:
     """Partners of one interest by mean rating, strongest first."""
     plt = _setup()
     figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.45))
@@ -285,16 +311,25 @@ def ranking_chart(labels: list[str], values: list[float], value_labels: list[str
 
 
 @drawn_once
-def dumbbell_chart(labels: list[str], before: list[int], after: list[int], before_name: str, after_name: str,
-                   scale_min: int, scale_max: int, alt: str) -> Chart:
+def dumbbell_chart(
+    labels: list[str],
+    before: list[int],
+    after: list[int],
+    before_name: str,
+    after_name: str,
+    scale_min: int,
+    scale_max: int,
+    alt: str,
+) -> Chart:
     """Rating changes: an open circle for the earlier value, a filled one for the later, joined by a line."""
     plt = _setup()
     figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.75))
     positions = list(range(len(labels)))[::-1]
     for y, old, new in zip(positions, before, after):
         axes.plot([old, new], [y, y], color=_colour("chart-axis"), linewidth=1.2, zorder=1)
-    axes.scatter(before, positions, s=36, facecolor="white", edgecolor=_colour("ink"), linewidth=1.2, zorder=2,
-                 label=before_name)
+    axes.scatter(
+        before, positions, s=36, facecolor="white", edgecolor=_colour("ink"), linewidth=1.2, zorder=2, label=before_name
+    )
     axes.scatter(after, positions, s=36, color=_colour("ink"), zorder=3, label=after_name)
     _rating_axes(axes, positions, labels, scale_min, scale_max, 0.4, left=scale_min - 0.4)
     axes.set_ylim(-0.7, len(labels) - 0.3)

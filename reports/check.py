@@ -15,15 +15,17 @@ from .specs import load_event, load_pack
 @dataclass(frozen=True)
 class CheckedData:
     atlas: Atlas
-    spec_files: int                  # pack and event files checked
-    texts: tuple[TextSource, ...]    # every text that exists per language, for the coverage report
+    spec_files: int  # pack and event files checked
+    texts: tuple[TextSource, ...]  # every text that exists per language, for the coverage report
 
 
 def check_data(data_dir: Path) -> CheckedData:
     """Load the data folder and its packs/ and events/ files; raise InputError with every problem."""
     atlas = load_atlas(data_dir)
     texts, problems = list(atlas.texts), []
-    specs: list[tuple[Callable[..., object], Path]] = [(load_pack, path) for path in sorted((Path(data_dir) / "packs").glob("*.yaml"))]
+    specs: list[tuple[Callable[..., object], Path]] = [
+        (load_pack, path) for path in sorted((Path(data_dir) / "packs").glob("*.yaml"))
+    ]
     specs += [(load_event, path) for path in sorted((Path(data_dir) / "events").glob("*.yaml"))]
     for load, path in specs:
         try:

@@ -62,13 +62,18 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, function, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                         help="the data folder (default: data/)")
+        sub.add_argument(
+            "--data", type=Path, default=DEFAULT_DATA, metavar="DIR", help="the data folder (default: data/)"
+        )
         sub.set_defaults(command=function)
         return sub
 
-    check = command("check", _check, "validate the data and list every problem; with --lang, "
-                    "also list the texts that lack a version in that language")
+    check = command(
+        "check",
+        _check,
+        "validate the data and list every problem; with --lang, "
+        "also list the texts that lack a version in that language",
+    )
     check.add_argument("--lang", choices=LANGUAGES, help="list the texts missing in this language")
 
     country = command("country", _build(lambda a: CountryDossier(a.country)), "build a country dossier")
@@ -80,41 +85,56 @@ def _parser() -> argparse.ArgumentParser:
     _document_options(pack)
     _book_options(pack)
 
-    handout = command("handout", _build(lambda a: SymposiumHandout(a.event, a.booklet)), "build a symposium handout from an event file")
+    handout = command(
+        "handout",
+        _build(lambda a: SymposiumHandout(a.event, a.booklet)),
+        "build a symposium handout from an event file",
+    )
     handout.add_argument("event", type=Path, help="the event file, e.g. data/events/security-dialogue-2023.yaml")
-    handout.add_argument("--booklet", action="store_true",
-                         help="A5 pages imposed on A4 landscape sheets for saddle stitching; "
-                              "also writes the A5 reader's version as FILE-a5.pdf")
+    handout.add_argument(
+        "--booklet",
+        action="store_true",
+        help="A5 pages imposed on A4 landscape sheets for saddle stitching; "
+        "also writes the A5 reader's version as FILE-a5.pdf",
+    )
     _document_options(handout)
 
-    check_pdf = commands.add_parser("preflight", help="check a PDF against an output profile",
-                                    description="check a PDF against an output profile")
+    check_pdf = commands.add_parser(
+        "preflight", help="check a PDF against an output profile", description="check a PDF against an output profile"
+    )
     check_pdf.add_argument("pdf", type=Path, metavar="FILE.pdf", help="the PDF to check")
     _profile_option(check_pdf)
     check_pdf.set_defaults(command=_preflight)
 
-    region = command("region", _build(lambda a: RegionDossier(a.region)), "build a region dossier: overview, its countries, sources, authors")
+    region = command(
+        "region",
+        _build(lambda a: RegionDossier(a.region)),
+        "build a region dossier: overview, its countries, sources, authors",
+    )
     region.add_argument("region", help="the region's slug (asia-pacific)")
     _document_options(region)
     _book_options(region)
 
     atlas = command("atlas", _build(lambda a: AtlasEdition(a.edition)), "build the atlas edition as a book")
-    atlas.add_argument("--edition", metavar="YEAR",
-                       help="the edition year: the working data's, or a sealed one from the archive")
+    atlas.add_argument(
+        "--edition", metavar="YEAR", help="the edition year: the working data's, or a sealed one from the archive"
+    )
     _archive_option(atlas)
     _document_options(atlas)
     _book_options(atlas)
 
-    seal = command("archive", _archive,
-                   "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
+    seal = command("archive", _archive, "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
     seal.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the edition year to seal")
     _archive_option(seal)
 
     verify = command("verify", _verify, "check a sealed edition's checksums and attached data")
-    verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR",
-                        help="a sealed edition, e.g. archive/2022")
+    verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
 
-    changes = command("diff", _build(lambda a: EditionDiff(a.before, a.after)), "compare two editions (archived or the working data) in a change report")
+    changes = command(
+        "diff",
+        _build(lambda a: EditionDiff(a.before, a.after)),
+        "compare two editions (archived or the working data) in a change report",
+    )
     changes.add_argument("before", metavar="YEAR", help="the earlier edition, e.g. 2022")
     changes.add_argument("after", metavar="YEAR", help="the later edition, e.g. 2023")
     _archive_option(changes)
@@ -123,53 +143,80 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _profile_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
-                        help="; ".join(f"{p.name}: {p.standard} for {p.purpose}" for p in PROFILES.values())
-                             + f" (default: {DEFAULT_PROFILE})")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="; ".join(f"{p.name}: {p.standard} for {p.purpose}" for p in PROFILES.values())
+        + f" (default: {DEFAULT_PROFILE})",
+    )
 
 
 def _book_options(parser: argparse.ArgumentParser) -> None:
     books = parser.add_argument_group("typesetting a book in chapters")
-    books.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
-                       help=f"chapters typeset at once in worker processes (default: the cores, {default_jobs()})")
-    books.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                       help="typeset the chapters on a Dask cluster instead (see README.md)")
-    books.add_argument("--one-piece", action="store_true",
-                       help="typeset the book in one WeasyPrint run, without chapters or cache (slower)")
+    books.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        metavar="N",
+        help=f"chapters typeset at once in worker processes (default: the cores, {default_jobs()})",
+    )
+    books.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="typeset the chapters on a Dask cluster instead (see README.md)"
+    )
+    books.add_argument(
+        "--one-piece",
+        action="store_true",
+        help="typeset the book in one WeasyPrint run, without chapters or cache (slower)",
+    )
     books.add_argument("--quiet", action="store_true", help="no progress display")
 
 
 def _archive_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--archive-dir", type=Path, default=DEFAULT_ARCHIVE, metavar="DIR",
-                        help="where sealed editions live (default: archive/)")
+    parser.add_argument(
+        "--archive-dir",
+        type=Path,
+        default=DEFAULT_ARCHIVE,
+        metavar="DIR",
+        help="where sealed editions live (default: archive/)",
+    )
 
 
 def _document_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="where to write the PDF (default: under out/)")
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="where to write the PDF (default: under out/)"
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help="document language (default: the edition's)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="build everything afresh, without reading or writing the build cache")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build everything afresh, without reading or writing the build cache"
+    )
     _profile_option(parser)
 
 
 def _options(args) -> BuildOptions:
     """The build options the arguments ask for (a command without an option leaves its default)."""
     return BuildOptions(
-        data=args.data, archive=getattr(args, "archive_dir", DEFAULT_ARCHIVE), language=getattr(args, "lang", None),
-        profile=getattr(args, "profile", DEFAULT_PROFILE), one_piece=getattr(args, "one_piece", False),
-        jobs=getattr(args, "jobs", None), scheduler=getattr(args, "scheduler", None),
+        data=args.data,
+        archive=getattr(args, "archive_dir", DEFAULT_ARCHIVE),
+        language=getattr(args, "lang", None),
+        profile=getattr(args, "profile", DEFAULT_PROFILE),
+        one_piece=getattr(args, "one_piece", False),
+        jobs=getattr(args, "jobs", None),
+        scheduler=getattr(args, "scheduler", None),
         cache=None if getattr(args, "no_cache", False) else default_cache(),
-        progress=not getattr(args, "quiet", False))
+        progress=not getattr(args, "quiet", False),
+    )
 
 
 def _build(kind: Callable[[argparse.Namespace], DocumentKind]) -> Callable[[argparse.Namespace], int]:
     """A document command: the kind the arguments name, built with the options they give."""
+
     def command(args) -> int:
         result = build(kind(args), _options(args), args.output)
         for path in result.files:
             print(f"wrote {path}" + (f" ({result.summary})" if result.summary else ""))
         return 0
+
     return command
 
 
@@ -177,8 +224,10 @@ def _check(args) -> int:
     checked = check_data(args.data)
     atlas = checked.atlas
     assessments = sum(len(c.assessments) for c in atlas.countries.values())
-    print(f"{args.data}: {len(atlas.countries)} countries, {assessments} assessments, "
-          f"{len(atlas.regions)} regions, {checked.spec_files} pack and event files: no problems found.")
+    print(
+        f"{args.data}: {len(atlas.countries)} countries, {assessments} assessments, "
+        f"{len(atlas.regions)} regions, {checked.spec_files} pack and event files: no problems found."
+    )
     if args.lang:
         print(coverage_report(list(checked.texts), args.lang))
     return 0
@@ -196,11 +245,12 @@ def _verify(args) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{args.edition_dir}: verification failed, {len(problems)} problem"
-              f"{'s' if len(problems) != 1 else ''}.", file=sys.stderr)
+        print(
+            f"{args.edition_dir}: verification failed, {len(problems)} problem{'s' if len(problems) != 1 else ''}.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"{args.edition_dir}: {count} files match their checksums; the data attached to the PDF "
-          "equals the snapshot.")
+    print(f"{args.edition_dir}: {count} files match their checksums; the data attached to the PDF equals the snapshot.")
     return 0
 
 

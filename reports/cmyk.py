@@ -30,8 +30,10 @@ def rgb_to_cmyk(red: float, green: float, blue: float) -> tuple[float, ...]:
     if max(red, green, blue) - min(red, green, blue) < 0.02:  # a grey: no coloured ink at all
         return 0.0, 0.0, 0.0, round(black, 3)
     scale = 1 - black
-    return tuple(round(value, 3) for value in (
-        (1 - red - black) / scale, (1 - green - black) / scale, (1 - blue - black) / scale, black))
+    return tuple(
+        round(value, 3)
+        for value in ((1 - red - black) / scale, (1 - green - black) / scale, (1 - blue - black) / scale, black)
+    )
 
 
 def operation_in_cmyk(operation: bytes) -> bytes:

@@ -17,8 +17,9 @@ from .model import TextSource
 
 def missing_texts(texts: Sequence[TextSource], language: str) -> list[TextSource]:
     """The texts without a version in `language`, by file and position."""
-    return sorted((text for text in texts if language not in text.languages),
-                  key=lambda text: (text.file, text.line, text.field))
+    return sorted(
+        (text for text in texts if language not in text.languages), key=lambda text: (text.file, text.line, text.field)
+    )
 
 
 def coverage_report(texts: Sequence[TextSource], language: str) -> str:
@@ -39,7 +40,9 @@ def coverage_report(texts: Sequence[TextSource], language: str) -> str:
         return "\n".join(lines)
     files = sum(1 for text in missing if not text.field)
     fields = len(missing) - files
-    lines.append(f"{len(missing)} of {total} texts lack a {name} version: "
-                 f"{files} Markdown file{'s' if files != 1 else ''} and "
-                 f"{fields} field{'s' if fields != 1 else ''} in YAML files.")
+    lines.append(
+        f"{len(missing)} of {total} texts lack a {name} version: "
+        f"{files} Markdown file{'s' if files != 1 else ''} and "
+        f"{fields} field{'s' if fields != 1 else ''} in YAML files."
+    )
     return "\n".join(lines)

@@ -35,15 +35,15 @@ class RatingChange:
 @dataclass(frozen=True)
 class FactChange:
     country: Country
-    fact: str     # "population" or "capital"
+    fact: str  # "population" or "capital"
     before: object
     after: object
 
 
 @dataclass(frozen=True)
 class WordRun:
-    kind: str     # "same", "added", "removed", "gap" (unchanged words left out)
-    text: str     # a Text, knowing its language, where the compared text did
+    kind: str  # "same", "added", "removed", "gap" (unchanged words left out)
+    text: str  # a Text, knowing its language, where the compared text did
 
 
 @dataclass(frozen=True)
@@ -84,19 +84,26 @@ def compare(before: Atlas, after: Atlas, language: str = "en") -> EditionDiff:
         if a.suspended != b.suspended:
             changes.append(AssessmentChange(country, key[1], "suspended" if b.suspended else "resumed"))
         if a.ratings and b.ratings:
-            ratings += [RatingChange(country, key[1], q, a.ratings.of(q), b.ratings.of(q))
-                        for q in RATED_QUESTIONS if a.ratings.of(q) != b.ratings.of(q)]
+            ratings += [
+                RatingChange(country, key[1], q, a.ratings.of(q), b.ratings.of(q))
+                for q in RATED_QUESTIONS
+                if a.ratings.of(q) != b.ratings.of(q)
+            ]
         sections: list[tuple[str, str, str]] = [("summary", a.summary.get(language), b.summary.get(language))]
         old_answers, new_answers = a.answers.get(language, {}), b.answers.get(language, {})
-        sections += [(q, Text(old_answers.get(q, ""), language), Text(new_answers.get(q, ""), language))
-                     for q in KEY_QUESTIONS]
+        sections += [
+            (q, Text(old_answers.get(q, ""), language), Text(new_answers.get(q, ""), language)) for q in KEY_QUESTIONS
+        ]
         texts += [TextChange(country, key[1], section, word_diff(x, y)) for section, x, y in sections if x != y]
     facts = []
-    for slug in sorted(before.countries.keys() & after.countries.keys(),
-                       key=lambda s: after.countries[s].name.get(language)):
+    for slug in sorted(
+        before.countries.keys() & after.countries.keys(), key=lambda s: after.countries[s].name.get(language)
+    ):
         earlier, later = before.countries[slug], after.countries[slug]
-        if (earlier.population.value, earlier.population.approximate) != \
-                (later.population.value, later.population.approximate):
+        if (earlier.population.value, earlier.population.approximate) != (
+            later.population.value,
+            later.population.approximate,
+        ):
             facts.append(FactChange(later, "population", earlier.population, later.population))
         if earlier.capital.get(language) != later.capital.get(language):
             facts.append(FactChange(later, "capital", earlier.capital.get(language), later.capital.get(language)))

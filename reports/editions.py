@@ -16,8 +16,8 @@ from .yamlsource import load_yaml
 @dataclass(frozen=True)
 class LoadedEdition:
     atlas: Atlas
-    data_dir: Path     # where its files are: the working data or the archive's snapshot
-    archived: bool     # a sealed edition, not the working data
+    data_dir: Path  # where its files are: the working data or the archive's snapshot
+    archived: bool  # a sealed edition, not the working data
 
 
 def sealed_years(archive_dir: Path) -> list[int]:
@@ -52,8 +52,9 @@ def load_edition(reference: str, data_dir: Path, archive_dir: Path, inputs: Inpu
         inputs.tree(sealed)
         _, problems = verify(sealed)
         if problems:
-            raise BuildError(f"{display_path(sealed)} does not verify ({problems[0]}); "
-                             f"run `build.py verify {display_path(sealed)}`")
+            raise BuildError(
+                f"{display_path(sealed)} does not verify ({problems[0]}); run `build.py verify {display_path(sealed)}`"
+            )
         return LoadedEdition(load_atlas(sealed / SNAPSHOT, inputs), sealed / SNAPSHOT, True)
     working = load_atlas(data_dir, inputs)
     if working.edition.edition == year:
@@ -69,5 +70,15 @@ def _year(reference: str) -> int:
 
 def _no_edition(year: int, archive_dir: Path, working: int) -> InputError:
     years = ", ".join(map(str, sealed_years(archive_dir))) or "none"
-    return InputError([Problem("", 0, 0, "", f"no edition {year}: sealed editions in {display_path(archive_dir)}: "
-                               f"{years}; the working data is edition {working}")])
+    return InputError(
+        [
+            Problem(
+                "",
+                0,
+                0,
+                "",
+                f"no edition {year}: sealed editions in {display_path(archive_dir)}: "
+                f"{years}; the working data is edition {working}",
+            )
+        ]
+    )

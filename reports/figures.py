@@ -11,12 +11,33 @@ from __future__ import annotations
 
 import re
 
-APPROXIMATE_MARKERS = ("approximately", "approx.", "approx", "appr.", "appr", "about",
-                       "around", "circa", "ca.", "ca", "c.", "~", "≈")
+APPROXIMATE_MARKERS = (
+    "approximately",
+    "approx.",
+    "approx",
+    "appr.",
+    "appr",
+    "about",
+    "around",
+    "circa",
+    "ca.",
+    "ca",
+    "c.",
+    "~",
+    "≈",
+)
 UNITS = {
     "thousand": 10**3,
-    "million": 10**6, "millions": 10**6, "mio.": 10**6, "mio": 10**6, "m": 10**6,
-    "billion": 10**9, "billions": 10**9, "bn": 10**9, "mrd.": 10**9, "mrd": 10**9,
+    "million": 10**6,
+    "millions": 10**6,
+    "mio.": 10**6,
+    "mio": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "billions": 10**9,
+    "bn": 10**9,
+    "mrd.": 10**9,
+    "mrd": 10**9,
 }
 
 _GROUPED = re.compile(r"^\d{1,3}([.,'\u202f\u00a0 ])\d{3}(\1\d{3})+$")
@@ -46,8 +67,8 @@ def parse_whole_number(text: str | int | float) -> tuple[int, bool]:
     text = " ".join(text.strip().lower().split())
     approximate = False
     for marker in APPROXIMATE_MARKERS:
-        if text.startswith(marker) and (marker in ("~", "≈") or text[len(marker):][:1] in (" ", "")):
-            approximate, text = True, text[len(marker):].strip()
+        if text.startswith(marker) and (marker in ("~", "≈") or text[len(marker) :][:1] in (" ", "")):
+            approximate, text = True, text[len(marker) :].strip()
             break
     number, _, unit = text.partition(" ")
     if unit:
@@ -66,12 +87,16 @@ def parse_whole_number(text: str | int | float) -> tuple[int, bool]:
         raise FigureError(
             f"'{original}' is ambiguous: it can be read as a decimal or as a thousands group; "
             f"write {number.replace(',', '').replace('.', '')} for the whole number, "
-            f"or add a unit for a decimal (e.g. '{number.replace(',', '.')} million')")
+            f"or add a unit for a decimal (e.g. '{number.replace(',', '.')} million')"
+        )
     if _DECIMAL.match(number):
-        raise FigureError(f"'{original}' is not a whole number; add a unit (e.g. '{number} million') "
-                          "or write all digits")
-    raise FigureError(f"'{original}' is not a number; write digits with ',' or '.' between groups "
-                      "of three (126,476,461), or a figure with a unit ('appr. 19 million')")
+        raise FigureError(
+            f"'{original}' is not a whole number; add a unit (e.g. '{number} million') or write all digits"
+        )
+    raise FigureError(
+        f"'{original}' is not a number; write digits with ',' or '.' between groups "
+        "of three (126,476,461), or a figure with a unit ('appr. 19 million')"
+    )
 
 
 def _non_negative(value: int) -> int:

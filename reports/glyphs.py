@@ -65,13 +65,19 @@ def _family(font: TTFont) -> str:
 
 def _system_font(family: str) -> tuple[Path, int]:
     try:
-        found = subprocess.run(["fc-list", "-f", "%{file}|%{index}\\n", f"{family}:style=Regular"],
-                               capture_output=True, text=True, check=True).stdout.split()
+        found = subprocess.run(
+            ["fc-list", "-f", "%{file}|%{index}\\n", f"{family}:style=Regular"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         found = []
     if not found:
-        raise BuildError(f"the font '{family}' named in styles/atlas.css is not installed; "
-                         "run ./setup.sh (Debian package fonts-noto-cjk)")
+        raise BuildError(
+            f"the font '{family}' named in styles/atlas.css is not installed; "
+            "run ./setup.sh (Debian package fonts-noto-cjk)"
+        )
     path, index = sorted(found)[0].split("|")
     return Path(path), int(index or 0)
 
@@ -118,13 +124,21 @@ def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None =
             if not _drawn(character):
                 continue
             # Text may be set in either stack, so each one must cover it.
-            lacking = [f"{name} ({', '.join(families)})" for name, families in stacks.items()
-                       if not any(ord(character) in coverage(family) for family in families)]
+            lacking = [
+                f"{name} ({', '.join(families)})"
+                for name, families in stacks.items()
+                if not any(ord(character) in coverage(family) for family in families)
+            ]
             if lacking:
                 missing[character] = (" or ".join(lacking) + (" stacks" if len(lacking) > 1 else " stack"), part)
     if missing:
-        raise InputError([problem for character, (stack, part) in sorted(missing.items())
-                          for problem in _problems(character, stack, part, data_dir)])
+        raise InputError(
+            [
+                problem
+                for character, (stack, part) in sorted(missing.items())
+                for problem in _problems(character, stack, part, data_dir)
+            ]
+        )
 
 
 def _text_of(markup: str) -> list[tuple[str, str]]:
@@ -137,17 +151,23 @@ def _text_of(markup: str) -> list[tuple[str, str]]:
 def _drawn(character: str) -> bool:
     """Controls, format characters (soft hyphen, joiners) and variation selectors have no glyph of their own."""
     return unicodedata.category(character) not in ("Cc", "Cf") and not (
-        "\ufe00" <= character <= "\ufe0f" or "\U000e0100" <= character <= "\U000e01ef")
+        "\ufe00" <= character <= "\ufe0f" or "\U000e0100" <= character <= "\U000e01ef"
+    )
 
 
 def _problems(character: str, stack: str, part: str, data_dir: Path) -> list[Problem]:
     name = unicodedata.name(character, "unnamed character")
-    message = (f"character '{character}' (U+{ord(character):04X} {name}) in '{part}' is not covered by "
-               f"any font of the {stack}; it would print as an empty box")
-    places = [(display_path(path, data_dir.parent), line, column)
-              for path in sorted(data_dir.rglob("*")) if path.suffix in (".yaml", ".yml", ".md")
-              and path.resolve().is_relative_to(data_dir.resolve())  # never a linked file from elsewhere
-              for line, column in _occurrences(path, character)]
+    message = (
+        f"character '{character}' (U+{ord(character):04X} {name}) in '{part}' is not covered by "
+        f"any font of the {stack}; it would print as an empty box"
+    )
+    places = [
+        (display_path(path, data_dir.parent), line, column)
+        for path in sorted(data_dir.rglob("*"))
+        if path.suffix in (".yaml", ".yml", ".md")
+        and path.resolve().is_relative_to(data_dir.resolve())  # never a linked file from elsewhere
+        for line, column in _occurrences(path, character)
+    ]
     if not places:
         return [Problem("", 0, 0, "", message)]
     return [Problem(file, line, column, "", message) for file, line, column in places]

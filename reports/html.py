@@ -26,20 +26,23 @@ def _environment(language_code: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        language.gettext, language.ngettext, newstyle=True)
+        language.gettext, language.ngettext, newstyle=True
+    )
     environment.globals["lang"] = language.code
     environment.globals["key_questions"] = QUESTIONS
-    environment.filters.update({
-        "loc": lambda text: _loc(text, language),
-        "markdown": lambda text, announce=True: _markdown(text, language, announce),
-        "prose": lambda text, announce=True: _prose(text, language, announce),
-        "fallback_note": lambda text_language: _note(text_language, language),
-        "number": language.number,
-        "date": language.date,
-        "population": language.population,
-        "score": language.score,
-        "css_string": _css_string,
-    })
+    environment.filters.update(
+        {
+            "loc": lambda text: _loc(text, language),
+            "markdown": lambda text, announce=True: _markdown(text, language, announce),
+            "prose": lambda text, announce=True: _prose(text, language, announce),
+            "fallback_note": lambda text_language: _note(text_language, language),
+            "number": language.number,
+            "date": language.date,
+            "population": language.population,
+            "score": language.score,
+            "css_string": _css_string,
+        }
+    )
     return environment
 
 
@@ -51,6 +54,7 @@ def _environment(language_code: str) -> jinja2.Environment:
 # to no language and is printed as it is. Where one note stands for several texts (the five
 # answers of an assessment), the template places it with `fallback_note` and the texts are
 # not announced one by one.
+
 
 def _in_language(text, language: Language) -> tuple[str, str]:
     if isinstance(text, Localized):

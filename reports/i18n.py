@@ -93,8 +93,9 @@ class Language:
         """'126,476,461', or for a rounded figure 'approx. 19 million'."""
         if not population.approximate:
             return self.number(population.value)
-        rounded = format_compact_decimal(population.value, format_type="long" if self.code == "en" else "short",
-                                         locale=self.code, fraction_digits=2)
+        rounded = format_compact_decimal(
+            population.value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
+        )
         return self.gettext("approx. {figure}").format(figure=rounded)
 
 

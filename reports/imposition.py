@@ -27,7 +27,7 @@ def saddle_stitch_order(pages: int) -> list[Spread]:
     sides: list[Spread] = []
     for sheet in range(padded // 4):
         outer, inner = 2 * sheet + 1, padded - 2 * sheet
-        sides.append((page(inner), page(outer)))          # front: last | first
+        sides.append((page(inner), page(outer)))  # front: last | first
         sides.append((page(outer + 1), page(inner - 1)))  # back: second | second-to-last
     return sides
 
@@ -42,8 +42,10 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float] = A4_LANDSCAPE) -> byt
         side = sheets.add_blank_page(page_size=sheet)
         for number, x in ((left, fold - width), (right, fold)):
             if number is not None:
-                side.add_overlay(sheets.copy_foreign(source.pages[number - 1].as_form_xobject()),
-                                 pikepdf.Rectangle(x, bottom, x + width, bottom + height))
+                side.add_overlay(
+                    sheets.copy_foreign(source.pages[number - 1].as_form_xobject()),
+                    pikepdf.Rectangle(x, bottom, x + width, bottom + height),
+                )
     for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate"):
         if key in source.docinfo:  # the sheets are the same publication
             sheets.docinfo[key] = source.docinfo[key]

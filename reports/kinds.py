@@ -69,8 +69,9 @@ class CountryDossier(DocumentKind):
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         atlas = load_atlas(options.data, inputs)
         country = find_country(atlas, self.country)
-        return Made(country_dossier(atlas, country.slug, _language(options, atlas)),
-                    OUT / f"{country.slug}.pdf", options.data)
+        return Made(
+            country_dossier(atlas, country.slug, _language(options, atlas)), OUT / f"{country.slug}.pdf", options.data
+        )
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,9 @@ class RegionDossier(DocumentKind):
 
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         atlas = load_atlas(options.data, inputs)
-        return Made(region_dossier(atlas, self.region, _language(options, atlas)), OUT / f"{self.region}.pdf",
-                    options.data)
+        return Made(
+            region_dossier(atlas, self.region, _language(options, atlas)), OUT / f"{self.region}.pdf", options.data
+        )
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,9 @@ class AtlasEdition(DocumentKind):
             atlas, data_dir = edition.atlas, edition.data_dir
         else:
             atlas, data_dir = load_atlas(options.data, inputs), options.data
-        return Made(atlas_edition(atlas, _language(options, atlas)), OUT / f"atlas-{atlas.edition.edition}.pdf",
-                    data_dir)
+        return Made(
+            atlas_edition(atlas, _language(options, atlas)), OUT / f"atlas-{atlas.edition.edition}.pdf", data_dir
+        )
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,7 @@ class BriefingPack(DocumentKind):
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         atlas = load_atlas(options.data, inputs)
         pack = load_pack(self.spec, atlas, inputs=inputs)
-        return Made(briefing_pack(atlas, pack, _language(options, atlas)), OUT / f"{self.spec.stem}.pdf",
-                    options.data)
+        return Made(briefing_pack(atlas, pack, _language(options, atlas)), OUT / f"{self.spec.stem}.pdf", options.data)
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,9 @@ class SymposiumHandout(DocumentKind):
         atlas = load_atlas(options.data, inputs)
         event = load_event(self.event, atlas, inputs=inputs)
         name = f"{self.event.stem}-booklet.pdf" if self.booklet else f"{self.event.stem}.pdf"
-        return Made(symposium_handout(atlas, event, _language(options, atlas), booklet=self.booklet),
-                    OUT / name, options.data)
+        return Made(
+            symposium_handout(atlas, event, _language(options, atlas), booklet=self.booklet), OUT / name, options.data
+        )
 
     def finish(self, pdf: bytes, output: Path) -> list[tuple[Path, bytes]]:
         if not self.booklet:
@@ -156,6 +159,7 @@ class EditionDiff(DocumentKind):
         before = load_edition(self.before, options.data, options.archive, inputs)
         after = load_edition(self.after, options.data, options.archive, inputs)
         language = options.language or after.atlas.edition.language
-        document = diff_document(compare(before.atlas, after.atlas, language), language, before.archived,
-                                 after.archived)
+        document = diff_document(
+            compare(before.atlas, after.atlas, language), language, before.archived, after.archived
+        )
         return Made(document, OUT / f"diff-{self.before}-{self.after}.pdf", options.data)

@@ -70,8 +70,9 @@ class _Collector:
         self.problems.append(Problem(self.shown(path), 0, 0, "", f"{OUTSIDE}; put the file itself there"))
         return False
 
-    def validate(self, model: type[M], data: Any, source: SourceMap, path: tuple = (),
-                 context: dict | None = None) -> M | None:
+    def validate(
+        self, model: type[M], data: Any, source: SourceMap, path: tuple = (), context: dict | None = None
+    ) -> M | None:
         try:
             result = model.model_validate(data, context=context)
         except ValidationError as error:
@@ -83,8 +84,9 @@ class _Collector:
     def _localized_fields(self, value: Any, source: SourceMap, path: tuple) -> None:
         """Record every per-language text in a validated value, with its place in the file."""
         if isinstance(value, Localized):
-            self.texts.append(TextSource(source.file, source.locate(path)[0], format_field(path),
-                                         frozenset(value.root)))
+            self.texts.append(
+                TextSource(source.file, source.locate(path)[0], format_field(path), frozenset(value.root))
+            )
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 self._localized_fields(getattr(value, name), source, path + (name,))
@@ -98,22 +100,33 @@ class _Collector:
     def localized_files(self, base: Path) -> dict[str, Path]:
         """<base>.md (English) and <base>.<lang>.md for the other languages, those that exist;
         recorded for the translation coverage when the English original exists."""
-        paths = {language: base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
-                 for language in LANGUAGES}
+        paths = {
+            language: base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
+            for language in LANGUAGES
+        }
         found = {language: path for language, path in paths.items() if self.inputs.is_file(path)}
         if "en" in found:
             self.texts.append(TextSource(self.shown(found["en"]), 0, "", frozenset(found)))
         else:
-            self.problems += [Problem(self.shown(path), 0, 0, "", f"a translation without its English "
-                                      f"original {paths['en'].name}; write the English text first")
-                              for path in found.values()]
+            self.problems += [
+                Problem(
+                    self.shown(path),
+                    0,
+                    0,
+                    "",
+                    f"a translation without its English original {paths['en'].name}; write the English text first",
+                )
+                for path in found.values()
+            ]
         return found
 
 
 def _problem(source: SourceMap, prefix: tuple, error: ErrorDetails) -> Problem:
     """A pydantic error as a message an editor understands, at the right line."""
     # Drop the validator's own steps ('root', union members such as "list[...]"): the field as written.
-    loc = prefix + tuple(part for part in error["loc"] if part != "root" and not (isinstance(part, str) and "[" in part))
+    loc = prefix + tuple(
+        part for part in error["loc"] if part != "root" and not (isinstance(part, str) and "[" in part)
+    )
     kind, got = error["type"], error.get("input")
     if kind == "extra_forbidden":
         return source.problem(loc, f"unknown key '{loc[-1]}'")
@@ -189,8 +202,9 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     for path in files.inputs.glob(root / "regions", "*.yaml"):
         if loaded := files.yaml(path):
             if region := files.validate(Region, *loaded):
-                regions[path.stem] = region.model_copy(update={
-                    "slug": path.stem, "introduction": _localized_text(files, path.with_suffix(""))})
+                regions[path.stem] = region.model_copy(
+                    update={"slug": path.stem, "introduction": _localized_text(files, path.with_suffix(""))}
+                )
 
     scale = edition.rating_scale if edition else None
     countries = {}
@@ -206,8 +220,11 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
         _check_references(files, country, source, regions, interests, authors)
         if all(a.interest in (interests or {}) for a in country.assessments):  # else that is the problem to fix
             named[path.stem] = {a.interest for a in country.assessments}
-        assessments = [a.model_copy(update={"answers": _answers(files, path, a)})
-                       for a in country.assessments if a.interest in (interests or {})]
+        assessments = [
+            a.model_copy(update={"answers": _answers(files, path, a)})
+            for a in country.assessments
+            if a.interest in (interests or {})
+        ]
         countries[path.stem] = country.model_copy(update={"slug": path.stem, "assessments": assessments})
     _unused_texts(files, root, named)
 
@@ -226,15 +243,31 @@ def _unused_texts(files: _Collector, root: Path, named: dict[str, set[str]]) -> 
         slug, interest = path.parent.name, path.name.split(".")[0]
         country_file = root / "countries" / f"{slug}.yaml"
         if not files.inputs.is_file(country_file):
-            files.problems.append(Problem(files.shown(path), 0, 0, "", f"an assessment text without its country "
-                                          f"file {files.shown(country_file)}; it would never be printed"))
+            files.problems.append(
+                Problem(
+                    files.shown(path),
+                    0,
+                    0,
+                    "",
+                    f"an assessment text without its country "
+                    f"file {files.shown(country_file)}; it would never be printed",
+                )
+            )
         elif interest not in named.get(slug, {interest}):
-            files.problems.append(Problem(files.shown(path), 0, 0, "", f"{files.shown(country_file)} has no "
-                                          f"assessment for '{interest}'; this text would never be printed"))
+            files.problems.append(
+                Problem(
+                    files.shown(path),
+                    0,
+                    0,
+                    "",
+                    f"{files.shown(country_file)} has no assessment for '{interest}'; this text would never be printed",
+                )
+            )
 
 
-def _check_references(files: _Collector, country: Country, source: SourceMap,
-                      regions: dict, interests: dict | None, authors: dict | None) -> None:
+def _check_references(
+    files: _Collector, country: Country, source: SourceMap, regions: dict, interests: dict | None, authors: dict | None
+) -> None:
     def unknown(path: tuple, what: str, value: str, known: dict | None) -> None:
         if known is None:
             return
@@ -262,8 +295,11 @@ def _answers(files: _Collector, country_file: Path, assessment: Assessment) -> d
             files.problems += problems
             answers[language] = sections
     if "en" not in found and not assessment.suspended:  # (one that exists but cannot be read says why)
-        files.problems.append(Problem(files.shown(base.with_suffix(".md")), 0, 0, "",
-                                      "file is missing: an active assessment needs its text"))
+        files.problems.append(
+            Problem(
+                files.shown(base.with_suffix(".md")), 0, 0, "", "file is missing: an active assessment needs its text"
+            )
+        )
     return answers
 
 
@@ -293,8 +329,9 @@ class SpecFile(Generic[M]):
     problems: list[Problem]
 
 
-def load_spec(model: type[M], path: Path, texts: list[TextSource] | None = None, inputs: Inputs | None = None
-              ) -> SpecFile[M]:
+def load_spec(
+    model: type[M], path: Path, texts: list[TextSource] | None = None, inputs: Inputs | None = None
+) -> SpecFile[M]:
     """A spec file (a briefing pack, an event) read and checked like any data file, with its
     Markdown text from <name>.md (<name>.de.md in German) if there is one. The texts it
     holds are added to `texts`, for the translators' coverage report.

@@ -213,8 +213,9 @@ class Ratings(Record):
     def _on_scale(cls, value: int, info: ValidationInfo) -> int:
         scale = (info.context or {}).get("scale")
         if scale and not scale.min <= value <= scale.max:
-            raise ValueError(f"expected a rating from {scale.min} to {scale.max} (see rating_scale in "
-                             f"atlas.yaml), got {value}")
+            raise ValueError(
+                f"expected a rating from {scale.min} to {scale.max} (see rating_scale in atlas.yaml), got {value}"
+            )
         return value
 
     def of(self, question: str) -> int:
@@ -296,10 +297,10 @@ class Country(Record):
 class TextSource:
     """Where an editor writes a text per language: a Markdown file, or a field in a YAML file."""
 
-    file: str                     # as shown to the editor; for Markdown the English original
-    line: int                     # 0 for a whole file
-    field: str                    # '' for a whole file, else like 'assessments[0].summary'
-    languages: frozenset[str]     # the languages it exists in
+    file: str  # as shown to the editor; for Markdown the English original
+    line: int  # 0 for a whole file
+    field: str  # '' for a whole file, else like 'assessments[0].summary'
+    languages: frozenset[str]  # the languages it exists in
 
     def translation_file(self, language: str) -> str:
         """The file a Markdown text's version in `language` goes to: 'x.md' -> 'x.de.md'."""

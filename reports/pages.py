@@ -18,10 +18,10 @@ STYLES = PROJECT / "styles"
 class EmbeddedFile:
     """A file carried inside the PDF, e.g. the source data of an archived edition."""
 
-    name: str                       # as the reader's attachment list shows it: 'countries/japan.yaml'
+    name: str  # as the reader's attachment list shows it: 'countries/japan.yaml'
     content: bytes
     description: str
-    relationship: str = "Source"    # PDF/A-3 AFRelationship: the PDF was made from this file
+    relationship: str = "Source"  # PDF/A-3 AFRelationship: the PDF was made from this file
 
 
 @dataclass

@@ -52,8 +52,9 @@ def _state(stylesheet: str) -> tuple[str, int]:
 @lru_cache(maxsize=8)
 def _custom_properties(stylesheet: str, _state: tuple) -> dict[str, str]:
     """'--ink: #1f3a5f' in the stylesheet's :root rule -> {'ink': '#1f3a5f'}."""
-    rules = tinycss2.parse_stylesheet((STYLES / stylesheet).read_text(encoding="utf-8"),
-                                      skip_comments=True, skip_whitespace=True)
+    rules = tinycss2.parse_stylesheet(
+        (STYLES / stylesheet).read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True
+    )
     properties = {}
     for rule in rules:
         if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":

@@ -53,15 +53,15 @@ class BuildOptions:
     """How to build. Every option shapes the output, and so the build's cache key, except those
     named in NOT_SHAPING (a test holds this list to account)."""
 
-    data: Path = DEFAULT_DATA            # the data folder
-    archive: Path = DEFAULT_ARCHIVE      # where sealed editions live
-    language: str | None = None          # None: the edition's language
-    profile: str = DEFAULT_PROFILE       # screen, print or archive (reports/profiles.py)
-    one_piece: bool = False              # a book in one WeasyPrint run: no chapters, no cache
-    jobs: int | None = None              # processes typesetting a book's chapters; None: the cores
-    scheduler: str | None = None         # 'tcp://host:port': typeset on a Dask cluster instead
+    data: Path = DEFAULT_DATA  # the data folder
+    archive: Path = DEFAULT_ARCHIVE  # where sealed editions live
+    language: str | None = None  # None: the edition's language
+    profile: str = DEFAULT_PROFILE  # screen, print or archive (reports/profiles.py)
+    one_piece: bool = False  # a book in one WeasyPrint run: no chapters, no cache
+    jobs: int | None = None  # processes typesetting a book's chapters; None: the cores
+    scheduler: str | None = None  # 'tcp://host:port': typeset on a Dask cluster instead
     cache: Path | None = field(default_factory=default_cache)  # None: build everything afresh
-    progress: bool = False               # a progress display, on a terminal
+    progress: bool = False  # a progress display, on a terminal
 
     def check(self) -> None:
         """Options that cannot work, reported before anything is loaded or started."""
@@ -146,8 +146,9 @@ def _write(path: Path, content: bytes) -> Path:
     try:
         return write_atomic(path, content)
     except OSError as error:
-        raise BuildError(f"cannot write {path}: {error.strerror or error}; the previous file, if any, "
-                         "is unchanged") from None
+        raise BuildError(
+            f"cannot write {path}: {error.strerror or error}; the previous file, if any, is unchanged"
+        ) from None
 
 
 def make_pdf(kind, options: BuildOptions) -> Built:
@@ -160,8 +161,11 @@ def make_pdf(kind, options: BuildOptions) -> Built:
     build_key = cache.build_key(repr(kind), options.shaping(), repr(profile)) if cache else ""
     if cache and (earlier := cache.earlier_build(build_key)):
         pdf, default_output = earlier
-        return Built(pdf, default_output, "nothing changed since the last build: "
-                                          f"its {'book' if kind.book else 'PDF'}, from the cache")
+        return Built(
+            pdf,
+            default_output,
+            f"nothing changed since the last build: its {'book' if kind.book else 'PDF'}, from the cache",
+        )
     inputs = Inputs()
     if kind.book and not options.one_piece:
         made, pdf, result_key, summary = _typeset_book(kind, options, inputs, profile, cache)
@@ -186,8 +190,9 @@ def one_page(made: Made) -> Page:
 
 def html_book(book: Book, data_dir: Path) -> HtmlBook:
     chapters = [HtmlChapter(name, html, book.recto) for name, html in book.chapter_documents()]
-    return HtmlBook(chapters, Path(data_dir).resolve(), {chart.name: chart.svg for chart in book.charts},
-                    book.stylesheets)
+    return HtmlBook(
+        chapters, Path(data_dir).resolve(), {chart.name: chart.svg for chart in book.charts}, book.stylesheets
+    )
 
 
 def typeset_checked(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ()) -> bytes:
@@ -201,14 +206,17 @@ def typeset_checked(page: Page, profile: Profile, embedded: Sequence[EmbeddedFil
     return pdf
 
 
-def _typeset_book(kind, options: BuildOptions, inputs: Inputs, profile: Profile, cache: Cache | None
-                  ) -> tuple[Made, bytes, str, str]:
+def _typeset_book(
+    kind, options: BuildOptions, inputs: Inputs, profile: Profile, cache: Cache | None
+) -> tuple[Made, bytes, str, str]:
     """A book typeset in chapters by worker processes (or a Dask cluster), cached, and joined; with
     the joined book's cache key."""
     report = BuildReport()
     # The workers start first: they get ready while the data loads.
-    with BuildProgress(enabled=options.progress) as progress, \
-            chapter_executor(options.jobs, options.scheduler) as workers:
+    with (
+        BuildProgress(enabled=options.progress) as progress,
+        chapter_executor(options.jobs, options.scheduler) as workers,
+    ):
         progress.stage("loading")
         made = kind.make(options, inputs)
         book: Book = made.document
@@ -219,8 +227,8 @@ def _typeset_book(kind, options: BuildOptions, inputs: Inputs, profile: Profile,
         def check_chapter_glyphs() -> None:
             for chapter in pages.chapters:
                 _check_glyphs_once(chapter.html, pages.data_dir, pages.resources, cache)
-        join_book = typeset_chapters(pages, profile, workers, cache, progress, report,
-                                     meanwhile=check_chapter_glyphs)
+
+        join_book = typeset_chapters(pages, profile, workers, cache, progress, report, meanwhile=check_chapter_glyphs)
     pdf = join_book()
     if not report.joined_from_cache:  # a joined book is cached only once it has passed preflight
         require_profile(pdf, profile, report.content_checks)
@@ -247,8 +255,9 @@ def require_profile(pdf: bytes, profile: Profile, parts: list | None = None) -> 
     failed = [check for check in checks if not check.passed]
     if failed:
         details = "; ".join(f"{check.name}: {check.detail}" for check in failed)
-        raise BuildError(f"the PDF does not meet the {profile.name} profile ({profile.standard}), "
-                         f"nothing was written: {details}")
+        raise BuildError(
+            f"the PDF does not meet the {profile.name} profile ({profile.standard}), nothing was written: {details}"
+        )
 
 
 def seal_edition(year: int, options: BuildOptions | None = None) -> Path:
@@ -262,12 +271,15 @@ def seal_edition(year: int, options: BuildOptions | None = None) -> Path:
     options.check()
     atlas = load_atlas(options.data)
     if year != atlas.edition.edition:
-        raise BuildError(f"the working data is edition {atlas.edition.edition}, not {year}; "
-                         f"only the working data's edition can be sealed")
+        raise BuildError(
+            f"the working data is edition {atlas.edition.edition}, not {year}; "
+            f"only the working data's edition can be sealed"
+        )
     target = Path(options.archive) / str(year)
     archive.refuse_if_sealed(target)
     files = archive.source_files(options.data)
     book = atlas_edition(atlas, atlas.edition.language)
-    pdf = typeset_checked(html_book(book, options.data).one_piece(), profile_named("archive"),
-                          archive.embedded_sources(files, year))
+    pdf = typeset_checked(
+        html_book(book, options.data).one_piece(), profile_named("archive"), archive.embedded_sources(files, year)
+    )
     return archive.seal(target, year, pdf, files)

@@ -55,8 +55,12 @@ def book_checks(pdf: bytes, profile: Profile, chapters: list[tuple[str, list[Che
     if len(checks) == 1 and checks[0].name == "readable PDF":
         return checks
     for name in dict.fromkeys(check.name for _, part in chapters for check in part):
-        failed = [f"{chapter}: {check.detail}" for chapter, part in chapters for check in part
-                  if check.name == name and not check.passed]
+        failed = [
+            f"{chapter}: {check.detail}"
+            for chapter, part in chapters
+            for check in part
+            if check.name == name and not check.passed
+        ]
         checked = sum(check.name == name for _, part in chapters for check in part)
         checks.append(Check(name, not failed, "; ".join(failed) or f"passed in each of {checked} parts"))
     return checks
@@ -89,15 +93,17 @@ def print_report(path: Path, profile: Profile, checks: list[Check]) -> None:
     table.add_column("result")
     table.add_column("detail", overflow="fold")
     for check in checks:
-        table.add_row(check.name, "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]",
-                      check.detail)
+        table.add_row(check.name, "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]", check.detail)
     terminal = Console()
     # Piped into a file or a test, lines are not folded: each check's detail stays on one line.
     console = Console(width=max(terminal.width, 110) if terminal.is_terminal else 240)
     console.print(table)
     failed = [check.name for check in checks if not check.passed]
-    console.print(f"FAILED: {'; '.join(failed)}" if failed else "All checks passed.",
-                  style="bold red" if failed else "bold green", highlight=False)
+    console.print(
+        f"FAILED: {'; '.join(failed)}" if failed else "All checks passed.",
+        style="bold red" if failed else "bold green",
+        highlight=False,
+    )
 
 
 def _fonts_embedded(document: pikepdf.Pdf) -> Check:
@@ -132,8 +138,11 @@ def _output_intent(document: pikepdf.Pdf, profile: Profile) -> Check:
     icc = "a CMYK ICC profile" if components == 4 else "an ICC profile"
     for intent in document.Root.get("/OutputIntents", []):
         destination = intent.get("/DestOutputProfile")
-        if intent.get("/S") == subtype and destination is not None and (
-                components is None or destination.get("/N") == components):
+        if (
+            intent.get("/S") == subtype
+            and destination is not None
+            and (components is None or destination.get("/N") == components)
+        ):
             return Check(name, True, f"{subtype[1:]}: {intent.get('/OutputConditionIdentifier', 'unnamed')}")
     return Check(name, False, f"no {subtype[1:]} output intent with {icc} embedded")
 
@@ -150,18 +159,24 @@ def _page_boxes(document: pikepdf.Pdf) -> Check:
         size = _paper(trim)
         if size is None:
             width, height = (trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM
-            return Check(name, False, f"page {number}: TrimBox is {width:.1f} x {height:.1f} mm, "
-                                      f"not {' or '.join(PAPER_SIZES)}")
+            return Check(
+                name, False, f"page {number}: TrimBox is {width:.1f} x {height:.1f} mm, not {' or '.join(PAPER_SIZES)}"
+            )
         margins = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
         if min(margins) < BLEED_MM * MM - 0.1:
-            return Check(name, False, f"page {number}: BleedBox extends only {min(margins) / MM:.1f} mm "
-                                      f"beyond the TrimBox, {BLEED_MM} mm needed")
-        if any(b < m - 0.01 for b, m in zip((media[0], media[1], -media[2], -media[3]),
-                                            (bleed[0], bleed[1], -bleed[2], -bleed[3]))):
+            return Check(
+                name,
+                False,
+                f"page {number}: BleedBox extends only {min(margins) / MM:.1f} mm "
+                f"beyond the TrimBox, {BLEED_MM} mm needed",
+            )
+        if any(
+            b < m - 0.01
+            for b, m in zip((media[0], media[1], -media[2], -media[3]), (bleed[0], bleed[1], -bleed[2], -bleed[3]))
+        ):
             return Check(name, False, f"page {number}: BleedBox lies outside the MediaBox")
         sizes.add(size)
-    return Check(name, True, f"{len(document.pages)} pages, trim {', '.join(sorted(sizes))}, "
-                             f"bleed >= {BLEED_MM} mm")
+    return Check(name, True, f"{len(document.pages)} pages, trim {', '.join(sorted(sizes))}, bleed >= {BLEED_MM} mm")
 
 
 def _paper(box: tuple[float, float, float, float]) -> str | None:
@@ -178,23 +193,31 @@ def _cmyk_only(document: pikepdf.Pdf) -> Check:
     rgb_pages: set[int | str] = set()
     for number, page in enumerate(document.pages, 1):
         for _, operands, operator in _walk_content(page.obj, page.resources):
-            if operator in ("rg", "RG") or (operator in ("cs", "CS") and operands
-                                            and operands[0] == pikepdf.Name.DeviceRGB):
+            if operator in ("rg", "RG") or (
+                operator in ("cs", "CS") and operands and operands[0] == pikepdf.Name.DeviceRGB
+            ):
                 rgb_pages.add(number)
     for image in _objects_of_type(document, "/XObject"):
         if image.get("/Subtype") == "/Image" and image.get("/ColorSpace") == pikepdf.Name.DeviceRGB:
             rgb_pages.add("image")
     if rgb_pages:
-        return Check(name, False, "RGB colour on " + ", ".join(
-            f"page {p}" if p != "image" else "an image" for p in sorted(rgb_pages, key=str)))
+        return Check(
+            name,
+            False,
+            "RGB colour on "
+            + ", ".join(f"page {p}" if p != "image" else "an image" for p in sorted(rgb_pages, key=str)),
+        )
     return Check(name, True, "no RGB colour")
 
 
 def _no_annotations(document: pikepdf.Pdf) -> Check:
     name = "no annotations in the print area"
     allowed = ("/PrinterMark", "/TrapNet")  # prepress annotations; anything else would sit on the printed page
-    pages = [number for number, page in enumerate(document.pages, 1)
-             if any(annot.get("/Subtype") not in allowed for annot in page.obj.get("/Annots", []))]
+    pages = [
+        number
+        for number, page in enumerate(document.pages, 1)
+        if any(annot.get("/Subtype") not in allowed for annot in page.obj.get("/Annots", []))
+    ]
     if pages:
         return Check(name, False, "annotations (links, notes) on page " + ", ".join(map(str, pages)))
     return Check(name, True, "none")
@@ -211,8 +234,10 @@ def _image_resolution(document: pikepdf.Pdf) -> Check:
             count += 1
             width_in = math.hypot(matrix[0], matrix[1]) / 72
             height_in = math.hypot(matrix[2], matrix[3]) / 72
-            dpi = min(int(image.Width) / width_in if width_in else math.inf,
-                      int(image.Height) / height_in if height_in else math.inf)
+            dpi = min(
+                int(image.Width) / width_in if width_in else math.inf,
+                int(image.Height) / height_in if height_in else math.inf,
+            )
             if worst is None or dpi < worst[0]:
                 worst = (dpi, number)
     if worst is None:
@@ -244,16 +269,22 @@ def _walk_content(owner: pikepdf.Object, resources, matrix=(1, 0, 0, 1, 0, 0), d
             yield current, (operands[0], xobject), operator
             if xobject.get("/Subtype") == "/Form" and depth < 10:
                 form_matrix = tuple(float(v) for v in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0)))
-                yield from _walk_content(xobject, xobject.get("/Resources", resources),
-                                         _multiply(form_matrix, current), depth + 1)
+                yield from _walk_content(
+                    xobject, xobject.get("/Resources", resources), _multiply(form_matrix, current), depth + 1
+                )
             continue
         yield current, operands, operator
 
 
 def _multiply(a, b):
-    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+    return (
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    )
 
 
 def _accessibility(document: pikepdf.Pdf) -> list[Check]:
@@ -262,16 +293,21 @@ def _accessibility(document: pikepdf.Pdf) -> list[Check]:
     marked = root.MarkInfo.get("/Marked", False) if "/MarkInfo" in root else False
     language = str(root.get("/Lang", "")).strip()
     title = str(document.docinfo.get("/Title", "")).strip() or document.open_metadata().get("dc:title", "")
-    display_title = (root.ViewerPreferences.get("/DisplayDocTitle", False) if "/ViewerPreferences" in root
-                     else False)
+    display_title = root.ViewerPreferences.get("/DisplayDocTitle", False) if "/ViewerPreferences" in root else False
     return [
-        Check("structure tree", structure is not None,
-              "tagged (StructTreeRoot)" if structure is not None else "no StructTreeRoot: the PDF is not tagged"),
+        Check(
+            "structure tree",
+            structure is not None,
+            "tagged (StructTreeRoot)" if structure is not None else "no StructTreeRoot: the PDF is not tagged",
+        ),
         Check("marked content", bool(marked), "MarkInfo/Marked is true" if marked else "MarkInfo/Marked is not true"),
         Check("document language", bool(language), f"Lang {language}" if language else "no /Lang in the catalog"),
         Check("title", bool(title), title if title else "no document title"),
-        Check("title shown as window title", bool(display_title),
-              "DisplayDocTitle is true" if display_title else "ViewerPreferences/DisplayDocTitle is not true"),
+        Check(
+            "title shown as window title",
+            bool(display_title),
+            "DisplayDocTitle is true" if display_title else "ViewerPreferences/DisplayDocTitle is not true",
+        ),
     ]
 
 
@@ -279,10 +315,15 @@ def _alt_text(document: pikepdf.Pdf) -> Check:
     structure = document.Root.get("/StructTreeRoot")
     figures = _figures(structure) if structure is not None else []
     without_alt = [index for index, figure in enumerate(figures, 1) if not str(figure.get("/Alt", "")).strip()]
-    return Check("alt text on figures", structure is not None and not without_alt,
-                 "no structure tree" if structure is None else
-                 f"figure(s) {', '.join(map(str, without_alt))} of {len(figures)} without /Alt" if without_alt else
-                 f"{len(figures)} figures, all with /Alt")
+    return Check(
+        "alt text on figures",
+        structure is not None and not without_alt,
+        "no structure tree"
+        if structure is None
+        else f"figure(s) {', '.join(map(str, without_alt))} of {len(figures)} without /Alt"
+        if without_alt
+        else f"{len(figures)} figures, all with /Alt",
+    )
 
 
 def _figures(element, depth=0) -> list[pikepdf.Dictionary]:
@@ -290,7 +331,7 @@ def _figures(element, depth=0) -> list[pikepdf.Dictionary]:
         return []
     found = [element] if element.get("/S") == "/Figure" else []
     kids = element.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
         found += _figures(kid, depth + 1)
     return found
 
@@ -304,8 +345,9 @@ def _attachments(document: pikepdf.Pdf) -> Check:
     name = "embedded files declared (AFRelationship, /AF)"
     declared = {spec.objgen for spec in document.Root.get("/AF", [])}
     files = list(document.attachments.items())
-    undeclared = [filename for filename, spec in files
-                  if "/AFRelationship" not in spec.obj or spec.obj.objgen not in declared]
+    undeclared = [
+        filename for filename, spec in files if "/AFRelationship" not in spec.obj or spec.obj.objgen not in declared
+    ]
     if undeclared:
         return Check(name, False, "without a relationship in /AF: " + ", ".join(undeclared))
     return Check(name, True, f"{len(files)} embedded files, all declared" if files else "no embedded files")

@@ -19,19 +19,19 @@ from dataclasses import dataclass
 class OutputIntent:
     """The output intent a profile's PDF must carry."""
 
-    subtype: str              # e.g. "/GTS_PDFX"
-    components: int | None    # colour components of its ICC profile (4: CMYK), None for any
+    subtype: str  # e.g. "/GTS_PDFX"
+    components: int | None  # colour components of its ICC profile (4: CMYK), None for any
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     purpose: str
-    pdf_variant: str                 # a WeasyPrint pdf_variant, e.g. "pdf/x-4"
-    standard: str                    # how preflight names it, e.g. "PDF/X-4"
-    stylesheets: tuple[str, ...]     # added after the document's own, from styles/
-    cmyk_only: bool = False          # RGB paint (charts, crop marks) turned into CMYK (reports/cmyk.py)
-    no_annotations: bool = False     # links mean nothing on paper, and PDF/X keeps the print area clear of them
+    pdf_variant: str  # a WeasyPrint pdf_variant, e.g. "pdf/x-4"
+    standard: str  # how preflight names it, e.g. "PDF/X-4"
+    stylesheets: tuple[str, ...]  # added after the document's own, from styles/
+    cmyk_only: bool = False  # RGB paint (charts, crop marks) turned into CMYK (reports/cmyk.py)
+    no_annotations: bool = False  # links mean nothing on paper, and PDF/X keeps the print area clear of them
     output_intent: OutputIntent | None = None
     # Preflight's checks by name, beyond those every profile has (its standard's identification, its
     # output intent, fonts embedded): of the PDF as a whole, and of what its pages draw (a book runs
@@ -42,19 +42,35 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "screen": Profile(
-        "screen", "reading on screen and with assistive technology",
-        "pdf/ua-1", "PDF/UA-1", (),
-        document_checks=("accessibility",), content_checks=("alt text",)),
+        "screen",
+        "reading on screen and with assistive technology",
+        "pdf/ua-1",
+        "PDF/UA-1",
+        (),
+        document_checks=("accessibility",),
+        content_checks=("alt text",),
+    ),
     "print": Profile(
-        "print", "a print shop: CMYK, bleed and crop marks",
-        "pdf/x-4", "PDF/X-4", ("print.css",), cmyk_only=True, no_annotations=True,
+        "print",
+        "a print shop: CMYK, bleed and crop marks",
+        "pdf/x-4",
+        "PDF/X-4",
+        ("print.css",),
+        cmyk_only=True,
+        no_annotations=True,
         output_intent=OutputIntent("/GTS_PDFX", 4),
-        document_checks=("page boxes", "no annotations"), content_checks=("cmyk only", "image resolution")),
+        document_checks=("page boxes", "no annotations"),
+        content_checks=("cmyk only", "image resolution"),
+    ),
     "archive": Profile(
-        "archive", "long-term archiving",
-        "pdf/a-3u", "PDF/A-3U", (),
+        "archive",
+        "long-term archiving",
+        "pdf/a-3u",
+        "PDF/A-3U",
+        (),
         output_intent=OutputIntent("/GTS_PDFA1", None),
-        document_checks=("not encrypted", "attachments")),
+        document_checks=("not encrypted", "attachments"),
+    ),
 }
 DEFAULT_PROFILE = "screen"
 

@@ -18,9 +18,15 @@ class BuildProgress:
     def __init__(self, enabled: bool):
         self._progress = None
         if enabled and sys.stderr.isatty():
-            self._progress = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                                      TextColumn("time left"), TimeRemainingColumn(),
-                                      console=Console(stderr=True), transient=True)
+            self._progress = Progress(
+                TextColumn("{task.description:<24}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("time left"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self._task = self._progress.add_task("loading", total=0)
 
     def __enter__(self):

@@ -15,9 +15,9 @@ from .i18n import N_
 @dataclass(frozen=True)
 class KeyQuestion:
     id: str
-    label: str                  # English; translate with the document's gettext where it is printed
-    headings: tuple[str, ...]   # accepted Markdown headings, lower case, the English one first
-    rated: bool                 # the recommendation is answered in prose only
+    label: str  # English; translate with the document's gettext where it is printed
+    headings: tuple[str, ...]  # accepted Markdown headings, lower case, the English one first
+    rated: bool  # the recommendation is answered in prose only
 
 
 QUESTIONS = (
@@ -25,8 +25,9 @@ QUESTIONS = (
     KeyQuestion("willingness", N_("Willingness"), ("willingness", "bereitschaft"), rated=True),
     KeyQuestion("status_quo", N_("Status quo"), ("status quo",), rated=True),
     KeyQuestion("potential", N_("Potential"), ("potential", "potenzial"), rated=True),
-    KeyQuestion("recommendation", N_("Policy recommendation"), ("policy recommendation", "politikempfehlung"),
-                rated=False),
+    KeyQuestion(
+        "recommendation", N_("Policy recommendation"), ("policy recommendation", "politikempfehlung"), rated=False
+    ),
 )
 
 KEY_QUESTIONS = tuple(question.id for question in QUESTIONS)  # in the order an assessment answers them

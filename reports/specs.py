@@ -25,6 +25,7 @@ from .yamlsource import SourceMap
 
 # --- Briefing packs ---------------------------------------------------------------------------
 
+
 def _all_means_none(value):
     return None if value == "all" else value
 
@@ -102,8 +103,9 @@ def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Input
         if country is None:
             continue
         if country.slug in seen:
-            problems.append(source.problem(("countries", index, "country"),
-                                           f"country '{chosen.country}' is selected twice"))
+            problems.append(
+                source.problem(("countries", index, "country"), f"country '{chosen.country}' is selected twice")
+            )
             continue
         seen.add(country.slug)
         assessed = [a.interest for a in country.assessments]
@@ -113,11 +115,18 @@ def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Input
         for position, interest in enumerate(chosen.interests):
             where = ("countries", index, "interests", position)
             if interest not in atlas.interests:
-                problems.append(source.problem(where, f"unknown interest '{interest}'; expected one of: "
-                                               + ", ".join(atlas.interests)))
+                problems.append(
+                    source.problem(
+                        where, f"unknown interest '{interest}'; expected one of: " + ", ".join(atlas.interests)
+                    )
+                )
             elif interest not in assessed:
-                problems.append(source.problem(where, f"{country.name.get('en')} has no assessment for "
-                                               f"'{interest}'; it has: {', '.join(assessed)}"))
+                problems.append(
+                    source.problem(
+                        where,
+                        f"{country.name.get('en')} has no assessment for '{interest}'; it has: {', '.join(assessed)}",
+                    )
+                )
         selection.append((country, [i for i in assessed if i in chosen.interests]))
     if problems:
         raise InputError(problems)
@@ -125,6 +134,7 @@ def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Input
 
 
 # --- Symposium events -------------------------------------------------------------------------
+
 
 def _clock_time(value):
     # YAML 1.1 reads an unquoted 14:30 as the base-60 number 870; give the editor the time they wrote.
@@ -144,7 +154,7 @@ class Venue(Record):
 class Speaker(Record):
     name: NonEmpty
     name_native: NonEmpty | None = None  # the name in its own script, e.g. Japanese
-    title: NonEmpty | None = None        # "Dr.", "Prof. Dr.", "H.E."
+    title: NonEmpty | None = None  # "Dr.", "Prof. Dr.", "H.E."
     part: Literal["keynote", "panel"]
     role: Localized
     affiliation: Localized
@@ -198,22 +208,35 @@ def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inpu
     read = load_spec(EventSpec, path, texts, inputs)
     spec, source, review, problems = read.spec, read.source, read.text, list(read.problems)
     if review is None:
-        problems.append(Problem(display_path(Path(path).with_suffix(".md")), 0, 0, "",
-                                f"file is missing: the review text of {display_path(path)} goes here"))
+        problems.append(
+            Problem(
+                display_path(Path(path).with_suffix(".md")),
+                0,
+                0,
+                "",
+                f"file is missing: the review text of {display_path(path)} goes here",
+            )
+        )
     if spec is None or source is None:
         chosen = read.data.get("countries") if isinstance(read.data, dict) else None
         for index, reference in enumerate(chosen if isinstance(chosen, list) else []):
             if isinstance(reference, str) and source:
                 _country(atlas, reference, source, ("countries", index), problems)
         raise InputError(problems)
-    countries = [country for index, reference in enumerate(spec.countries)
-                 if (country := _country(atlas, reference, source, ("countries", index), problems))]
+    countries = [
+        country
+        for index, reference in enumerate(spec.countries)
+        if (country := _country(atlas, reference, source, ("countries", index), problems))
+    ]
     for index, session in enumerate(spec.programme):
         for position, speaker in enumerate(session.speakers):
             if speaker not in spec.speakers:
-                problems.append(source.problem(("programme", index, "speakers", position),
-                                               f"unknown speaker '{speaker}'; expected one of: "
-                                               + ", ".join(spec.speakers)))
+                problems.append(
+                    source.problem(
+                        ("programme", index, "speakers", position),
+                        f"unknown speaker '{speaker}'; expected one of: " + ", ".join(spec.speakers),
+                    )
+                )
     if problems or review is None:
         raise InputError(problems)
     return Event(spec, countries, review)
@@ -221,10 +244,11 @@ def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inpu
 
 # --- Shared -----------------------------------------------------------------------------------
 
-def _country(atlas: Atlas, reference: str, source: SourceMap, where: tuple,
-             problems: list[Problem]) -> Country | None:
+
+def _country(atlas: Atlas, reference: str, source: SourceMap, where: tuple, problems: list[Problem]) -> Country | None:
     country = atlas.find_country(reference)
     if country is None:
-        problems.append(source.problem(where, f"unknown country '{reference}'; expected one of: "
-                                       + ", ".join(atlas.countries)))
+        problems.append(
+            source.problem(where, f"unknown country '{reference}'; expected one of: " + ", ".join(atlas.countries))
+        )
     return country

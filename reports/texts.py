@@ -63,13 +63,29 @@ def check_text(markdown: str, file: str, first_line: int = 1) -> list[Problem]:
         line = first_line + (block.map[0] if block.map else 0)
         for token in block.children or ():
             if token.type == "image":
-                problems.append(Problem(file, line, 0, "", f"image '{token.attrGet('src')}' refused: texts "
-                                        "cannot include images (charts are drawn from the data)"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        0,
+                        "",
+                        f"image '{token.attrGet('src')}' refused: texts "
+                        "cannot include images (charts are drawn from the data)",
+                    )
+                )
             elif token.type == "link_open":
                 href = token.attrGet("href") or ""
                 if not href.startswith("#"):
-                    problems.append(Problem(file, line, 0, "", f"link to '{href}' refused: texts may only "
-                                            "link within the document; name outside sources under 'sources'"))
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            0,
+                            "",
+                            f"link to '{href}' refused: texts may only "
+                            "link within the document; name outside sources under 'sources'",
+                        )
+                    )
     return problems
 
 
@@ -94,8 +110,15 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
             heading = line[3:].strip()
             question = _QUESTION_BY_HEADING.get(heading.lower())
             if question is None:
-                problems.append(Problem(file, number, 1, "", f"unknown section '{heading}'; expected the "
-                                        f"five key questions {_ENGLISH_HEADINGS}"))
+                problems.append(
+                    Problem(
+                        file,
+                        number,
+                        1,
+                        "",
+                        f"unknown section '{heading}'; expected the five key questions {_ENGLISH_HEADINGS}",
+                    )
+                )
                 current = None
                 continue
             if question in answers or question == current:
@@ -104,8 +127,15 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
             starts[question] = number
         elif current is None:
             if line.strip() and not problems:
-                problems.append(Problem(file, number, 1, "", "text before the first section heading; "
-                                        f"start with '## {LABELS[KEY_QUESTIONS[0]]}'"))
+                problems.append(
+                    Problem(
+                        file,
+                        number,
+                        1,
+                        "",
+                        f"text before the first section heading; start with '## {LABELS[KEY_QUESTIONS[0]]}'",
+                    )
+                )
         else:
             lines.append(line)
     close()

@@ -35,8 +35,15 @@ from .pages import STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
 from .problems import BuildError
 from .profiles import Profile
 
-_MEDIA_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
-                ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".ttf": "font/ttf", ".otf": "font/otf"}
+_MEDIA_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
 
 
 class RefusedReference(FatalURLFetchingError):
@@ -59,8 +66,10 @@ class ProjectFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _media_type(url)})
-        raise RefusedReference(f"refused to load '{url}': documents may only use files from the "
-                               "project's templates/, styles/ and data folders")
+        raise RefusedReference(
+            f"refused to load '{url}': documents may only use files from the "
+            "project's templates/, styles/ and data folders"
+        )
 
 
 def _media_type(url: str) -> str:
@@ -81,8 +90,10 @@ def typeset(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ())
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _LOCAL_LINK = re.compile(r'\shref="#([^"]+)"')
-_STUBS = ('<div class="link-stubs" aria-hidden="true" '
-          'style="position: absolute; top: 0; left: 0; width: 0; height: 0">{}</div></body>')
+_STUBS = (
+    '<div class="link-stubs" aria-hidden="true" '
+    'style="position: absolute; top: 0; left: 0; width: 0; height: 0">{}</div></body>'
+)
 
 
 def typeset_chapter(page: Page, profile: Profile, layout_only: bool = False) -> TypesetChapter:
@@ -101,8 +112,11 @@ def typeset_chapter(page: Page, profile: Profile, layout_only: bool = False) -> 
     with _refused_references():
         document, write = _render(Page(html, page.data_dir, page.resources, page.stylesheets), profile)
         pdf = b"" if layout_only else write()
-    bookmarks = tuple((level, index, label) for index, laid_out in enumerate(document.pages)
-                      for level, label, _position, _state in laid_out.bookmarks)
+    bookmarks = tuple(
+        (level, index, label)
+        for index, laid_out in enumerate(document.pages)
+        for level, label, _position, _state in laid_out.bookmarks
+    )
     anchors: dict[str, int] = {}
     for index, laid_out in enumerate(document.pages):
         for name in laid_out.anchors:  # an element spanning pages is an anchor on each: keep its first
@@ -131,17 +145,24 @@ def _render(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ())
     _tag_languages()
     options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
     document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
-        stylesheets=styles.sheets, font_config=styles.fonts, color_profiles=styles.fresh_color_profiles(), **options)
+        stylesheets=styles.sheets, font_config=styles.fonts, color_profiles=styles.fresh_color_profiles(), **options
+    )
     if not document.metadata.created:
         # Without it WeasyPrint would stamp PDF/X with the clock, and no two builds would match.
-        raise BuildError("the document has no date (<meta name=\"dcterms.created\">): "
-                         "a build takes its dates from the data, never from the clock")
-    attachments = [weasyprint.Attachment(string=file.content, name=file.name, description=file.description,
-                                         relationship=file.relationship) for file in embedded]
+        raise BuildError(
+            'the document has no date (<meta name="dcterms.created">): '
+            "a build takes its dates from the data, never from the clock"
+        )
+    attachments = [
+        weasyprint.Attachment(
+            string=file.content, name=file.name, description=file.description, relationship=file.relationship
+        )
+        for file in embedded
+    ]
 
     def write() -> bytes:
-        return document.write_pdf(finisher=_finisher(profile, fingerprint), attachments=attachments or None,
-                                  **options)
+        return document.write_pdf(finisher=_finisher(profile, fingerprint), attachments=attachments or None, **options)
+
     return document, write
 
 
@@ -153,8 +174,10 @@ class _Styles:
 
     def fresh_color_profiles(self) -> dict[str, ColorProfile]:
         # A profile object writes different bytes once its name has been read: one per document.
-        return {key: ColorProfile(io.BytesIO(content), profile.src, profile.rendering_intent, profile.components)
-                for key, (content, profile) in self.color_profiles.items()}
+        return {
+            key: ColorProfile(io.BytesIO(content), profile.src, profile.rendering_intent, profile.components)
+            for key, (content, profile) in self.color_profiles.items()
+        }
 
 
 @lru_cache(maxsize=8)
@@ -164,14 +187,21 @@ def _styles(names: tuple[str, ...], _state: tuple) -> _Styles:
     fonts, color_profiles = FontConfiguration(), {}  # type: ignore[var-annotated]
     fetcher = ProjectFetcher([STYLES], {})
     with _refused_references():
-        sheets = [weasyprint.CSS(url=(STYLES / name).as_uri(), url_fetcher=fetcher, font_config=fonts,
-                                 color_profiles=color_profiles) for name in names]
+        sheets = [
+            weasyprint.CSS(
+                url=(STYLES / name).as_uri(), url_fetcher=fetcher, font_config=fonts, color_profiles=color_profiles
+            )
+            for name in names
+        ]
     return _Styles(sheets, fonts, {key: (profile.content, profile) for key, profile in color_profiles.items()})
 
 
 def _styles_state() -> tuple:
-    return tuple((str(path), stat.st_mtime_ns, stat.st_size)
-                 for path in sorted(STYLES.rglob("*")) if (stat := path.stat()) and path.is_file())
+    return tuple(
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for path in sorted(STYLES.rglob("*"))
+        if (stat := path.stat()) and path.is_file()
+    )
 
 
 @contextmanager
@@ -204,8 +234,9 @@ def _finisher(profile: Profile, fingerprint: bytes):
     def finisher(document, pdf) -> None:
         if "Metadata" in pdf.catalog:
             metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-            metadata.stream = [_DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk
-                               for chunk in metadata.stream]
+            metadata.stream = [
+                _DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk for chunk in metadata.stream
+            ]
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
         if profile.no_annotations:
             for page in pdf.objects:
@@ -215,15 +246,16 @@ def _finisher(profile: Profile, fingerprint: bytes):
             for stream in pdf.objects:
                 if _is_content(stream):
                     # Operations are bytes; other items (property lists of tags) are left as they are.
-                    stream.stream = [operation_in_cmyk(chunk) if isinstance(chunk, bytes) else chunk
-                                     for chunk in stream.stream]
+                    stream.stream = [
+                        operation_in_cmyk(chunk) if isinstance(chunk, bytes) else chunk for chunk in stream.stream
+                    ]
+
     return finisher
 
 
 def _is_content(stream) -> bool:
     """A page's or a form's drawing operations (not a font, image, profile, attachment or metadata)."""
-    return isinstance(stream, pydyf.Stream) and (
-        "Type" not in stream.extra or stream.extra.get("Subtype") == "/Form")
+    return isinstance(stream, pydyf.Stream) and ("Type" not in stream.extra or stream.extra.get("Subtype") == "/Form")
 
 
 def _fix_attachment_dates(pdf, date: str | None) -> None:
@@ -255,6 +287,7 @@ def _tag_languages() -> None:
             if language and own.element_tag not in ("html", "body") and element.get("P") == parent.reference:
                 element["Lang"] = pydyf.String(language)
             yield element
+
     build_with_languages.tags_languages = True  # type: ignore[attr-defined]
     weasyprint_tags._build_box_tree = build_with_languages
 

@@ -39,8 +39,8 @@ _MAX_ROUNDS = 4  # page-ref chapters re-typeset until their page counts settle; 
 
 @dataclass(frozen=True)
 class HtmlChapter:
-    name: str           # for the build report, e.g. "country japan"
-    html: str           # a complete document; all chapters of a book share their <head>
+    name: str  # for the build report, e.g. "country japan"
+    html: str  # a complete document; all chapters of a book share their <head>
     recto: bool = True  # starts on a right-hand page
 
 
@@ -50,7 +50,7 @@ class BuildReport:
 
     typeset: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
-    book_key: str = ""               # the joined book's cache key (with a cache)
+    book_key: str = ""  # the joined book's cache key (with a cache)
     joined_from_cache: bool = False  # nothing changed: the joined book itself came from the cache
     content_checks: list[tuple[str, tuple[Check, ...]]] = field(default_factory=list)  # of each part joined
 
@@ -70,7 +70,7 @@ class HtmlBook:
         """The same book as one HTML document, for a single WeasyPrint call: the one way a book is
         typeset in one piece (--one-piece, sealed editions, the tests' reference)."""
         first = self.chapters[0].html
-        opening = first[:first.index(">", first.index("<body")) + 1]  # the <head> and <body ...> they share
+        opening = first[: first.index(">", first.index("<body")) + 1]  # the <head> and <body ...> they share
         bodies = [_split(c.html)[1] for c in self.chapters]
         return Page(f"{opening}{''.join(bodies)}</body></html>", self.data_dir, self.resources, self.stylesheets)
 
@@ -80,9 +80,15 @@ class HtmlBook:
         return Page(html, self.data_dir, resources, self.stylesheets)
 
 
-def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache=None, progress=None,
-                     report: BuildReport | None = None, meanwhile: Callable[[], None] = lambda: None
-                     ) -> Callable[[], bytes]:
+def typeset_chapters(
+    book: HtmlBook,
+    profile: Profile,
+    executor: Executor,
+    cache=None,
+    progress=None,
+    report: BuildReport | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> Callable[[], bytes]:
     """Everything that needs the workers; returns what joins the book, to call once they are gone
     (joining a long book takes memory, and idle workers would hold theirs meanwhile).
 
@@ -102,8 +108,10 @@ def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache
     # is only laid out, with stand-in numbers, to learn how many pages it takes.
     stand_in = _stand_in_numbers(book)
     final_pages = [book.chapter_page(c) for c in book.chapters]  # as last typeset: the joined book's inputs
-    first = [(book.chapter_page(c, _page_ref_css(c.html, stand_in)), True) if i in referring
-             else (final_pages[i], False) for i, c in enumerate(book.chapters)]
+    first = [
+        (book.chapter_page(c, _page_ref_css(c.html, stand_in)), True) if i in referring else (final_pages[i], False)
+        for i, c in enumerate(book.chapters)
+    ]
     chapters = run(first, [n + " (layout)" if i in referring else n for i, n in enumerate(names)], meanwhile)
     _stage(progress, "page references")
     for _round in range(_MAX_ROUNDS):
@@ -113,11 +121,15 @@ def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache
             final_pages[i] = book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
         overlay_pages = _page_number_overlay(book, placements)
         # The page numbers are typeset alongside, for these placements: right unless a page count moves.
-        done = run([(final_pages[i], False) for i in referring] + [(page, False) for page in overlay_pages],
-                   [names[i] + " (page numbers)" for i in referring] + ["page numbers"] * len(overlay_pages))
-        redone, overlays = dict(zip(referring, done)), done[len(referring):]
-        moved = any((redone[i].page_count, redone[i].anchors) != (chapters[i].page_count, chapters[i].anchors)
-                    for i in referring)
+        done = run(
+            [(final_pages[i], False) for i in referring] + [(page, False) for page in overlay_pages],
+            [names[i] + " (page numbers)" for i in referring] + ["page numbers"] * len(overlay_pages),
+        )
+        redone, overlays = dict(zip(referring, done)), done[len(referring) :]
+        moved = any(
+            (redone[i].page_count, redone[i].anchors) != (chapters[i].page_count, chapters[i].anchors)
+            for i in referring
+        )
         chapters = [redone.get(i, chapter) for i, chapter in enumerate(chapters)]
         if not moved:
             break
@@ -126,14 +138,17 @@ def typeset_chapters(book: HtmlBook, profile: Profile, executor: Executor, cache
         overlay_pages = _page_number_overlay(book, placements)
         overlays = run([(page, False) for page in overlay_pages], ["page numbers"] * len(overlay_pages))
     if cache:
-        report.book_key = cache.key("book", *(cache.chapter_key(page, profile)
-                                              for page in [*final_pages, *overlay_pages]))
+        report.book_key = cache.key(
+            "book", *(cache.chapter_key(page, profile) for page in [*final_pages, *overlay_pages])
+        )
         joined = cache.load(report.book_key)
         if joined is not None:
             report.joined_from_cache = True
             return lambda: joined
-    report.content_checks = [*zip(names, (chapter.checks for chapter in chapters)),
-                             *(("page numbers", overlay.checks) for overlay in overlays)]
+    report.content_checks = [
+        *zip(names, (chapter.checks for chapter in chapters)),
+        *(("page numbers", overlay.checks) for overlay in overlays),
+    ]
     _stage(progress, "joining")
     return lambda: join(placements, [overlay.pdf for overlay in overlays])
 
@@ -145,8 +160,9 @@ def _stage(progress, description: str) -> None:
 
 def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwhile) -> list[TypesetChapter]:
     """Each (page, layout only?) job from the cache or typeset through the executor, in the given order."""
-    results: list[TypesetChapter | None] = [cache.get(page, profile, layout_only) if cache else None
-                                            for page, layout_only in jobs]
+    results: list[TypesetChapter | None] = [
+        cache.get(page, profile, layout_only) if cache else None for page, layout_only in jobs
+    ]
     missing = [i for i, r in enumerate(results) if r is None]
     report.cached += [names[i] for i, r in enumerate(results) if r is not None]
     report.typeset += [names[i] for i in missing]
@@ -180,8 +196,11 @@ def _typeset_and_check(page: Page, profile: Profile, layout_only: bool) -> Types
 
 
 def _page_numbers(placements) -> dict[str, int]:
-    return {name: placement.first_page + index + 1
-            for placement in placements for name, index in placement.chapter.anchors.items()}
+    return {
+        name: placement.first_page + index + 1
+        for placement in placements
+        for name, index in placement.chapter.anchors.items()
+    }
 
 
 _PAGE_REF = re.compile(r'<a class="page-ref[^"]*" href="#([^"]+)"')
@@ -218,11 +237,14 @@ def _page_number_overlay(book: HtmlBook, placements) -> list[Page]:
     head = head.replace("counter(pages)", f'"{len(flags)}"')
     parts = []
     for start in range(0, len(flags), _OVERLAY_PART):
-        pages = "".join('<div class="page-number-page{}"></div>'.format("" if f else " unnumbered")
-                        for f in flags[start:start + _OVERLAY_PART])
+        pages = "".join(
+            '<div class="page-number-page{}"></div>'.format("" if f else " unnumbered")
+            for f in flags[start : start + _OVERLAY_PART]
+        )
         first = f"<style>@page :first {{ counter-reset: page {start + 1}; }}</style></head>"
-        parts.append(Page(f"{head.replace('</head>', first, 1)}<body>{pages}</body></html>", book.data_dir, {},
-                          book.stylesheets))
+        parts.append(
+            Page(f"{head.replace('</head>', first, 1)}<body>{pages}</body></html>", book.data_dir, {}, book.stylesheets)
+        )
     return parts
 
 
@@ -235,5 +257,5 @@ def _add_style(html: str, stylesheet: str, css: str = "") -> str:
 def _split(html: str) -> tuple[str, str]:
     """'<html><head>…</head>' and the body's inner HTML."""
     start = html.index("<body")
-    inner = html[html.index(">", start) + 1: html.rindex("</body>")]
+    inner = html[html.index(">", start) + 1 : html.rindex("</body>")]
     return html[:start], inner

@@ -34,8 +34,10 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         try:
             client = Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
-            raise BuildError(f"cannot reach the Dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT} s; "
-                             f"is it running? ({type(error).__name__})") from None
+            raise BuildError(
+                f"cannot reach the Dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT} s; "
+                f"is it running? ({type(error).__name__})"
+            ) from None
         with client:
             yield client.get_executor()
         return
@@ -46,8 +48,9 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         return
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.
-    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_end_with_build, initargs=(os.getpid(),))
+    executor = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_end_with_build, initargs=(os.getpid(),)
+    )
     try:
         # Processes start on demand, and the first waits for the fork server to import our code: start
         # them from a thread, so that they get ready while the caller loads the data.
@@ -71,6 +74,7 @@ def _end_with_build(build: int) -> None:
     it ends (an error, Ctrl-C, SIGTERM, kill -9). Its parent is the fork server, not the build, so
     the kernel's parent-death signal cannot do this; a watching thread can, even while the worker is
     blocked writing a result that nobody will read."""
+
     def watch() -> None:
         try:
             handle = os.pidfd_open(build)

@@ -71,15 +71,33 @@ def decode_text(raw: bytes, shown: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError([Problem(shown, line, 0, "",
-                                  f"file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset "
-                                  f"{error.start}); save it with UTF-8 encoding")]) from None
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    "",
+                    f"file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset "
+                    f"{error.start}); save it with UTF-8 encoding",
+                )
+            ]
+        ) from None
     text = text.removeprefix("\ufeff")
     if control := _CONTROL.search(text):
-        before = text[:control.start()]
+        before = text[: control.start()]
         line, column = before.count("\n") + 1, control.start() - (before.rfind("\n") + 1) + 1
-        raise InputError([Problem(shown, line, column, "", f"invisible control character U+{ord(control[0]):04X}; "
-                                  "remove it (it cannot be printed)")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"invisible control character U+{ord(control[0]):04X}; remove it (it cannot be printed)",
+                )
+            ]
+        )
     return text
 
 
@@ -108,10 +126,19 @@ def _load(text: str, shown: str, loader_class) -> tuple[Any, SourceMap]:
     try:
         loader = loader_class(text)
     except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere, such as a NUL
-        before = text[:error.position]
+        before = text[: error.position]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-        raise InputError([Problem(shown, line, column, "", f"invisible control character U+{error.character:04X}; "
-                                  "remove it (it cannot be printed)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"invisible control character U+{error.character:04X}; remove it (it cannot be printed)",
+                )
+            ]
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -126,8 +153,13 @@ def _load(text: str, shown: str, loader_class) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as error:
         raise InputError([Problem(shown, 0, 0, "", f"YAML error: {error}")]) from None
     except RecursionError:
-        raise InputError([Problem(shown, 0, 0, "", f"lists or mappings nested more than {MAX_DEPTH} levels deep; "
-                                  "refusing to read it")]) from None
+        raise InputError(
+            [
+                Problem(
+                    shown, 0, 0, "", f"lists or mappings nested more than {MAX_DEPTH} levels deep; refusing to read it"
+                )
+            ]
+        ) from None
     finally:
         loader.dispose()
 
@@ -151,13 +183,31 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             mark = node.start_mark
-            raise InputError([Problem(self.source.file, mark.line + 1, mark.column + 1, "",
-                                      f"document expands to more than {MAX_NODES} values "
-                                      "(aliases nested too deep?); refusing to expand it")])
+            raise InputError(
+                [
+                    Problem(
+                        self.source.file,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "",
+                        f"document expands to more than {MAX_NODES} values "
+                        "(aliases nested too deep?); refusing to expand it",
+                    )
+                ]
+            )
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         if len(path) > MAX_DEPTH:
-            raise InputError([Problem(self.source.file, line, column, "", f"lists or mappings nested more than "
-                                      f"{MAX_DEPTH} levels deep; refusing to read it")])
+            raise InputError(
+                [
+                    Problem(
+                        self.source.file,
+                        line,
+                        column,
+                        "",
+                        f"lists or mappings nested more than {MAX_DEPTH} levels deep; refusing to read it",
+                    )
+                ]
+            )
         self.source.positions.setdefault(path, (line, column))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -166,13 +216,23 @@ class _Builder:
         try:
             value = self.loader.construct_object(node, deep=True)
         except ValueError as error:  # a date that does not exist, such as 2023-13-45
-            self.problems.append(Problem(self.source.file, line, column, format_field(path),
-                                         f"'{node.value}' is not a valid date ({error})"))
+            self.problems.append(
+                Problem(
+                    self.source.file, line, column, format_field(path), f"'{node.value}' is not a valid date ({error})"
+                )
+            )
             return None
         if isinstance(value, str) and (control := _CONTROL.search(value)):
-            self.problems.append(Problem(self.source.file, line, column, format_field(path),
-                                         f"invisible control character U+{ord(control[0]):04X} in the text; "
-                                         "remove it (it cannot be printed)"))
+            self.problems.append(
+                Problem(
+                    self.source.file,
+                    line,
+                    column,
+                    format_field(path),
+                    f"invisible control character U+{ord(control[0]):04X} in the text; "
+                    "remove it (it cannot be printed)",
+                )
+            )
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
@@ -182,17 +242,24 @@ class _Builder:
             key = self.loader.construct_object(key_node, deep=True)
             mark = key_node.start_mark
             if isinstance(key, (list, dict)):
-                self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1,
-                                             "", "a key must be a plain word or number"))
+                self.problems.append(
+                    Problem(
+                        self.source.file, mark.line + 1, mark.column + 1, "", "a key must be a plain word or number"
+                    )
+                )
                 continue
             if key in result:
                 first = self.source.positions[path + (key,)][0]
-                self.problems.append(Problem(self.source.file, mark.line + 1, mark.column + 1,
-                                             format_field(path + (key,)),
-                                             f"duplicate key '{key}' (first given on line {first})"))
+                self.problems.append(
+                    Problem(
+                        self.source.file,
+                        mark.line + 1,
+                        mark.column + 1,
+                        format_field(path + (key,)),
+                        f"duplicate key '{key}' (first given on line {first})",
+                    )
+                )
                 continue
             self.source.positions[path + (key,)] = (mark.line + 1, mark.column + 1)
             result[key] = self._build(value_node, path + (key,))
         return result
-
-

@@ -32,9 +32,14 @@ def run_build(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None
 
     For the end-to-end tests of the command line; a test of an error message calls `run_main`.
     """
-    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **env} if env else None)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env} if env else None,
+    )
 
 
 def run_main(capsys, *args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
@@ -51,8 +56,10 @@ def _state(folder: Path) -> list[tuple[str, int, int]] | None:
     """Every file and folder under `folder` with its size and modification time; None if it is absent."""
     if not folder.exists():
         return None
-    return sorted((path.relative_to(folder).as_posix(), path.stat().st_size if path.is_file() else -1,
-                   path.stat().st_mtime_ns) for path in [folder, *folder.rglob("*")])
+    return sorted(
+        (path.relative_to(folder).as_posix(), path.stat().st_size if path.is_file() else -1, path.stat().st_mtime_ns)
+        for path in [folder, *folder.rglob("*")]
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,8 +68,9 @@ def checkout_untouched():
     before = {folder: _state(folder) for folder in UNTOUCHED}
     yield
     changed = [folder.name for folder in UNTOUCHED if _state(folder) != before[folder]]
-    assert not changed, f"the suite changed the checkout's {' and '.join(changed)}/; " \
-                        "tests must build into their own temporary folders"
+    assert not changed, (
+        f"the suite changed the checkout's {' and '.join(changed)}/; tests must build into their own temporary folders"
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,8 +93,14 @@ def pdf_pages_text(path: Path) -> list[str]:
     reader = pypdf.PdfReader(path)
     pages = []
     for number in range(1, len(reader.pages) + 1):
-        pages.append(subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
-                                    capture_output=True, text=True, check=True).stdout)
+        pages.append(
+            subprocess.run(
+                ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
     return pages
 
 
@@ -116,10 +130,11 @@ def data_copy(tmp_path: Path) -> Path:
 
 # --- the sample documents, each built once per session for the tests that only read them ----------
 
+
 class Built(NamedTuple):
-    path: Path    # the PDF
-    stdout: str   # what the build reported
-    cache: Path   # the build cache it filled (a book's own: copy it before building with it again)
+    path: Path  # the PDF
+    stdout: str  # what the build reported
+    cache: Path  # the build cache it filled (a book's own: copy it before building with it again)
 
 
 EVENT = (DATA / "events" / "security-dialogue-2023.yaml").relative_to(PROJECT)
@@ -141,10 +156,18 @@ SAMPLES = {
     "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
 }
 # fixture: the samples it is made of
-FIXTURES = {"japan_pdf": ["japan"], "japan_profiles": ["japan", "japan-print", "japan-archive"],
-            "japan_de": ["japan-de"], "handout_build": ["handout"], "booklet_build": ["booklet"],
-            "diff_build": ["diff"], "sealed_build": ["sealed"], "region_book": ["asia-pacific"],
-            "atlas_book": ["atlas"], "pack_book": ["pack"]}
+FIXTURES = {
+    "japan_pdf": ["japan"],
+    "japan_profiles": ["japan", "japan-print", "japan-archive"],
+    "japan_de": ["japan-de"],
+    "handout_build": ["handout"],
+    "booklet_build": ["booklet"],
+    "diff_build": ["diff"],
+    "sealed_build": ["sealed"],
+    "region_book": ["asia-pacific"],
+    "atlas_book": ["atlas"],
+    "pack_book": ["pack"],
+}
 
 
 class Samples:
@@ -164,7 +187,8 @@ class Samples:
             path, cache = folder / f"{name}.pdf", folder / "cache"
             args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
             self._builds[name] = self._pool.submit(
-                lambda: (path, cache, run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})))
+                lambda: (path, cache, run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)}))
+            )
         return self._builds[name]
 
     def __getitem__(self, name: str) -> Built:
@@ -178,8 +202,9 @@ class Samples:
 
 @pytest.fixture(scope="session", autouse=True)
 def samples(request, session_cache, tmp_path_factory):
-    needed = [name for item in request.session.items for fixture in item.fixturenames
-              for name in FIXTURES.get(fixture, [])]
+    needed = [
+        name for item in request.session.items for fixture in item.fixturenames for name in FIXTURES.get(fixture, [])
+    ]
     samples = Samples(list(dict.fromkeys(needed)), tmp_path_factory)
     yield samples
     samples.close()
@@ -194,8 +219,11 @@ def japan_pdf(samples) -> Path:
 @pytest.fixture(scope="session")
 def japan_profiles(samples) -> dict[str, Path]:
     """The Japan dossier in each output profile; screen is the default build."""
-    return {"screen": samples["japan"].path, "print": samples["japan-print"].path,
-            "archive": samples["japan-archive"].path}
+    return {
+        "screen": samples["japan"].path,
+        "print": samples["japan-print"].path,
+        "archive": samples["japan-archive"].path,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -255,13 +283,18 @@ def pdf_navigation(path: Path) -> dict:
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
         names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items()) if "/Names" in pdf.Root else {}
-        links = sorted((number, str(annotation.Dest), pages[names[str(annotation.Dest)][0].objgen])
-                       for number, page in enumerate(pdf.pages, start=1) for annotation in page.get("/Annots", [])
-                       if "/Dest" in annotation)
+        links = sorted(
+            (number, str(annotation.Dest), pages[names[str(annotation.Dest)][0].objgen])
+            for number, page in enumerate(pdf.pages, start=1)
+            for annotation in page.get("/Annots", [])
+            if "/Dest" in annotation
+        )
         with pdf.open_outline() as outline:
+
             def walk(items, depth):
                 for item in items:
                     yield depth, item.title, pages[item.destination[0].objgen]
                     yield from walk(item.children, depth + 1)
+
             entries = list(walk(outline.root, 0))
     return {"outline": entries, "links": links}

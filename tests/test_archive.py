@@ -68,7 +68,8 @@ def test_verify_names_a_missing_file(sealed, tmp_path, capsys):
     assert result.stderr.splitlines() == [
         f"{copy.as_posix()}/data/atlas.yaml: missing",
         f"{copy.as_posix()}/data/atlas.yaml: attached in atlas-{year}.pdf but missing from the snapshot",
-        f"{copy}: verification failed, 2 problems."]
+        f"{copy}: verification failed, 2 problems.",
+    ]
 
 
 def test_a_second_archive_of_the_same_edition_is_refused_and_changes_nothing(sealed, capsys):
@@ -76,8 +77,10 @@ def test_a_second_archive_of_the_same_edition_is_refused_and_changes_nothing(sea
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in edition.rglob("*") if p.is_file()}
     result = run_main(capsys, "archive", "--edition", year, "--archive-dir", edition.parent)
     assert result.returncode == 1
-    assert result.stderr == f"error: edition {year} is already sealed in {edition}; a sealed edition is never " \
-                            "changed (archive a new edition year instead)\n"
+    assert (
+        result.stderr == f"error: edition {year} is already sealed in {edition}; a sealed edition is never "
+        "changed (archive a new edition year instead)\n"
+    )
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in edition.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in edition.parent.iterdir()) == [str(year)]
@@ -94,6 +97,8 @@ def test_only_the_working_data_edition_can_be_sealed(tmp_path):
     """End to end: the command line itself, in its own process."""
     result = run_build("archive", "--edition", "1999", "--archive-dir", tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "error: the working data is edition 2023, not 1999; only the working data's " \
-                            "edition can be sealed\n"
+    assert (
+        result.stderr == "error: the working data is edition 2023, not 1999; only the working data's "
+        "edition can be sealed\n"
+    )
     assert list(tmp_path.iterdir()) == []

@@ -14,7 +14,8 @@ from reports.typeset import typeset
 from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
 from tests.conftest import DATA, pdf_navigation
 
-HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A test book</title><meta name="dcterms.created" content="2023-06-30"><meta name="dcterms.modified" content="2023-06-30">
+HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A test book</title>
+<meta name="dcterms.created" content="2023-06-30"><meta name="dcterms.modified" content="2023-06-30">
 <style>
 @page { size: A4; margin: 20mm; @bottom-right { content: "Page " counter(page) " of " counter(pages); }
         @top-left { content: string(chapter); } }
@@ -35,16 +36,22 @@ def _chapter(name: str, body: str, kind: str = "chapter") -> HtmlChapter:
 
 
 def _book(length_of_chapter_2: int = 2) -> HtmlBook:
-    contents = "".join(f'<li><a href="#c{i}">Chapter {i}</a> p. <a class="page-ref" href="#c{i}"></a></li>'
-                       for i in range(1, 5))
+    contents = "".join(
+        f'<li><a href="#c{i}">Chapter {i}</a> p. <a class="page-ref" href="#c{i}"></a></li>' for i in range(1, 5)
+    )
     chapters = [_chapter("contents", f'<h1 id="contents">Contents</h1><ul>{contents}</ul>', "cover")]
     for i in range(1, 5):
         length = length_of_chapter_2 if i == 2 else i % 3 + 1
         sections = "".join(f'<h2 id="c{i}s{j}">Section {j}</h2>' + PARAGRAPH * length for j in range(3))
         following = i % 4 + 1
-        chapters.append(_chapter(f"chapter {i}", f'<h1 id="c{i}">Chapter {i}</h1>{sections}'
-                                 f'<p>See <a href="#c{following}">chapter {following}</a> on page '
-                                 f'<a class="page-ref" href="#c{following}"></a>.</p>'))
+        chapters.append(
+            _chapter(
+                f"chapter {i}",
+                f'<h1 id="c{i}">Chapter {i}</h1>{sections}'
+                f'<p>See <a href="#c{following}">chapter {following}</a> on page '
+                f'<a class="page-ref" href="#c{following}"></a>.</p>',
+            )
+        )
     return HtmlBook(chapters, DATA, stylesheets=[])
 
 
@@ -60,9 +67,15 @@ def _reading(pdf: bytes, tmp_path: Path) -> dict:
     """What a reader meets: the text of each page (layout kept), the outline and the link targets."""
     path = tmp_path / "book.pdf"
     path.write_bytes(pdf)
-    texts = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
-                            capture_output=True, text=True, check=True).stdout
-             for n in range(1, len(pypdf.PdfReader(path).pages) + 1)]
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, len(pypdf.PdfReader(path).pages) + 1)
+    ]
     return {"pages": len(texts), "text": texts, **pdf_navigation(path)}
 
 
@@ -99,8 +112,9 @@ def test_joined_book_is_a_valid_tagged_pdf(executor, tmp_path):
 
 def test_a_longer_chapter_moves_the_page_numbers_after_it(executor, tmp_path):
     book = _book(length_of_chapter_2=5)
-    assert _reading(typeset_in_chapters(book, SCREEN, executor), tmp_path) == \
-        _reading(typeset_in_one_piece(book, SCREEN), tmp_path)
+    assert _reading(typeset_in_chapters(book, SCREEN, executor), tmp_path) == _reading(
+        typeset_in_one_piece(book, SCREEN), tmp_path
+    )
 
 
 def test_page_numbers_typeset_in_parts_run_on_across_them(executor, tmp_path, monkeypatch):

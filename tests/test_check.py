@@ -8,70 +8,107 @@ from reports.cli import main
 
 BILLION_LAUGHS = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-       f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]" for i in range(8)])
+    + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]"
+        for i in range(8)
+    ]
+)
 
 JAPAN = "countries/japan.yaml"
 JAPAN_TEXT = "countries/japan/rules-based-order.md"
 
 # (file, text to find, replacement) -> the exact message an editor gets
 BAD_INPUTS = {
-    "yaml syntax": ((JAPAN, "region: asia-pacific", "region: [asia-pacific"),
-                    "data/countries/japan.yaml:5:11: YAML syntax error: expected ',' or ']', but got ':'"),
-    "wrong type": ((JAPAN, "as_of: 2020-07-01", "as_of: last summer"),
-                   "data/countries/japan.yaml:7:3: population.as_of: expected a date written YYYY-MM-DD, "
-                   "got 'last summer'"),
-    "unknown key": ((JAPAN, "region: asia-pacific", "region: asia-pacific\npopulaton: 5"),
-                    "data/countries/japan.yaml:5:1: populaton: unknown key 'populaton'"),
-    "missing field": ((JAPAN, 'capital: {en: "Tokyo", de: "Tokio"}\n', ""),
-                      "data/countries/japan.yaml:1:1: capital: required field is missing"),
-    "unknown region": ((JAPAN, "region: asia-pacific", "region: asia-pacifc"),
-                       "data/countries/japan.yaml:4:1: region: unknown region 'asia-pacifc'; "
-                       "expected one of: asia-pacific, latin-america"),
-    "unknown interest": ((JAPAN, "  - interest: prosperity", "  - interest: prosperty"),
-                         "data/countries/japan.yaml:24:5: assessments[1].interest: unknown interest 'prosperty'; "
-                         "expected one of: migration, prosperity, resources-climate, rules-based-order, security"),
-    "unknown author": ((JAPAN, "author: rabea-brauer", "author: rabea-bauer"),
-                       "data/countries/japan.yaml:15:5: assessments[0].author: unknown author 'rabea-bauer'; "
-                       "expected one of: carla-weissenborn, lena-voskuhl, miriam-ostendorf, rabea-brauer, "
-                       "tobias-kranich"),
-    "duplicate key": ((JAPAN, "region: asia-pacific", "region: asia-pacific\nregion: asia-pacific"),
-                      "data/countries/japan.yaml:5:1: region: duplicate key 'region' (first given on line 4)"),
-    "rating off the scale": ((JAPAN, "relevance: 5, willingness: 4, status_quo: 3",
-                              "relevance: 7, willingness: 4, status_quo: 3"),
-                             "data/countries/japan.yaml:17:15: assessments[0].ratings.relevance: expected a rating "
-                             "from 1 to 5 (see rating_scale in atlas.yaml), got 7"),
-    "ambiguous number": ((JAPAN, 'value: "126,476,461"', 'value: "1,234"'),
-                         "data/countries/japan.yaml:6:3: population.value: '1,234' is ambiguous: it can be read as "
-                         "a decimal or as a thousands group; write 1234 for the whole number, or add a unit for a "
-                         "decimal (e.g. '1.234 million')"),
-    "image of /etc/passwd": ((JAPAN_TEXT, "## Willingness", "![x](/etc/passwd)\n\n## Willingness"),
-                             "data/countries/japan/rules-based-order.md:10: image '/etc/passwd' refused: texts "
-                             "cannot include images (charts are drawn from the data)"),
-    "link to http": ((JAPAN_TEXT, "## Willingness", "[x](http://example.com/)\n\n## Willingness"),
-                     "data/countries/japan/rules-based-order.md:10: link to 'http://example.com/' refused: texts "
-                     "may only link within the document; name outside sources under 'sources'"),
+    "yaml syntax": (
+        (JAPAN, "region: asia-pacific", "region: [asia-pacific"),
+        "data/countries/japan.yaml:5:11: YAML syntax error: expected ',' or ']', but got ':'",
+    ),
+    "wrong type": (
+        (JAPAN, "as_of: 2020-07-01", "as_of: last summer"),
+        "data/countries/japan.yaml:7:3: population.as_of: expected a date written YYYY-MM-DD, got 'last summer'",
+    ),
+    "unknown key": (
+        (JAPAN, "region: asia-pacific", "region: asia-pacific\npopulaton: 5"),
+        "data/countries/japan.yaml:5:1: populaton: unknown key 'populaton'",
+    ),
+    "missing field": (
+        (JAPAN, 'capital: {en: "Tokyo", de: "Tokio"}\n', ""),
+        "data/countries/japan.yaml:1:1: capital: required field is missing",
+    ),
+    "unknown region": (
+        (JAPAN, "region: asia-pacific", "region: asia-pacifc"),
+        "data/countries/japan.yaml:4:1: region: unknown region 'asia-pacifc'; "
+        "expected one of: asia-pacific, latin-america",
+    ),
+    "unknown interest": (
+        (JAPAN, "  - interest: prosperity", "  - interest: prosperty"),
+        "data/countries/japan.yaml:24:5: assessments[1].interest: unknown interest 'prosperty'; "
+        "expected one of: migration, prosperity, resources-climate, rules-based-order, security",
+    ),
+    "unknown author": (
+        (JAPAN, "author: rabea-brauer", "author: rabea-bauer"),
+        "data/countries/japan.yaml:15:5: assessments[0].author: unknown author 'rabea-bauer'; "
+        "expected one of: carla-weissenborn, lena-voskuhl, miriam-ostendorf, rabea-brauer, "
+        "tobias-kranich",
+    ),
+    "duplicate key": (
+        (JAPAN, "region: asia-pacific", "region: asia-pacific\nregion: asia-pacific"),
+        "data/countries/japan.yaml:5:1: region: duplicate key 'region' (first given on line 4)",
+    ),
+    "rating off the scale": (
+        (JAPAN, "relevance: 5, willingness: 4, status_quo: 3", "relevance: 7, willingness: 4, status_quo: 3"),
+        "data/countries/japan.yaml:17:15: assessments[0].ratings.relevance: expected a rating "
+        "from 1 to 5 (see rating_scale in atlas.yaml), got 7",
+    ),
+    "ambiguous number": (
+        (JAPAN, 'value: "126,476,461"', 'value: "1,234"'),
+        "data/countries/japan.yaml:6:3: population.value: '1,234' is ambiguous: it can be read as "
+        "a decimal or as a thousands group; write 1234 for the whole number, or add a unit for a "
+        "decimal (e.g. '1.234 million')",
+    ),
+    "image of /etc/passwd": (
+        (JAPAN_TEXT, "## Willingness", "![x](/etc/passwd)\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:10: image '/etc/passwd' refused: texts "
+        "cannot include images (charts are drawn from the data)",
+    ),
+    "link to http": (
+        (JAPAN_TEXT, "## Willingness", "[x](http://example.com/)\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:10: link to 'http://example.com/' refused: texts "
+        "may only link within the document; name outside sources under 'sources'",
+    ),
     "ratings on a suspended assessment": (
-        ("countries/afghanistan.yaml", "status: suspended",
-         "status: suspended\n    ratings: {relevance: 1, willingness: 1, status_quo: 1, potential: 1}"),
-        "data/countries/afghanistan.yaml:10:5: assessments[0]: a suspended assessment has no 'ratings'; "
-        "remove them"),
-    "misspelt key question": ((JAPAN_TEXT, "## Willingness", "## Willingnes"),
-                              "data/countries/japan/rules-based-order.md:11:1: unknown section 'Willingnes'; expected "
-                              "the five key questions '## Relevance', '## Willingness', '## Status quo', "
-                              "'## Potential', '## Policy recommendation'"),
-    "unknown country code": ((JAPAN, "code: JP", "code: XX"),
-                             "data/countries/japan.yaml:1:1: code: expected an ISO 3166 alpha-2 country code "
-                             "(like 'JP'), got 'XX'"),
-    "wrong status": ((JAPAN, "status: active", "status: paused"),
-                     "data/countries/japan.yaml:14:5: assessments[0].status: expected 'active' or 'suspended', "
-                     "got 'paused'"),
-    "Norway's code read as false": ((JAPAN, "code: JP", "code: NO"),
-                                    "data/countries/japan.yaml:1:1: code: expected a text, got False (YAML "
-                                    "reads yes, no, on and off as true or false: put the text in quotes)"),
-    "alias bomb": (("authors.yaml", None, BILLION_LAUGHS),
-                   "data/authors.yaml:1:4: document expands to more than 20000 values (aliases nested too deep?); "
-                   "refusing to expand it"),
+        (
+            "countries/afghanistan.yaml",
+            "status: suspended",
+            "status: suspended\n    ratings: {relevance: 1, willingness: 1, status_quo: 1, potential: 1}",
+        ),
+        "data/countries/afghanistan.yaml:10:5: assessments[0]: a suspended assessment has no 'ratings'; remove them",
+    ),
+    "misspelt key question": (
+        (JAPAN_TEXT, "## Willingness", "## Willingnes"),
+        "data/countries/japan/rules-based-order.md:11:1: unknown section 'Willingnes'; expected "
+        "the five key questions '## Relevance', '## Willingness', '## Status quo', "
+        "'## Potential', '## Policy recommendation'",
+    ),
+    "unknown country code": (
+        (JAPAN, "code: JP", "code: XX"),
+        "data/countries/japan.yaml:1:1: code: expected an ISO 3166 alpha-2 country code (like 'JP'), got 'XX'",
+    ),
+    "wrong status": (
+        (JAPAN, "status: active", "status: paused"),
+        "data/countries/japan.yaml:14:5: assessments[0].status: expected 'active' or 'suspended', got 'paused'",
+    ),
+    "Norway's code read as false": (
+        (JAPAN, "code: JP", "code: NO"),
+        "data/countries/japan.yaml:1:1: code: expected a text, got False (YAML "
+        "reads yes, no, on and off as true or false: put the text in quotes)",
+    ),
+    "alias bomb": (
+        ("authors.yaml", None, BILLION_LAUGHS),
+        "data/authors.yaml:1:4: document expands to more than 20000 values (aliases nested too deep?); "
+        "refusing to expand it",
+    ),
 }
 
 
@@ -105,8 +142,9 @@ def test_non_utf8_file_is_refused(data_copy, capsys, monkeypatch):
     path.write_bytes(path.read_bytes().replace(b'capital: {en: "Hanoi"', b'capital: {en: "H\xe0 N\xf4i"'))
     status, lines = _check(data_copy, capsys, monkeypatch)
     assert status == 2
-    assert lines[0] == ("data/countries/vietnam.yaml:3: file is not UTF-8 text (byte 0xe0 at offset 62); "
-                        "save it with UTF-8 encoding")
+    assert lines[0] == (
+        "data/countries/vietnam.yaml:3: file is not UTF-8 text (byte 0xe0 at offset 62); save it with UTF-8 encoding"
+    )
 
 
 def test_all_problems_are_reported_in_one_run(data_copy, capsys, monkeypatch):
@@ -118,16 +156,23 @@ def test_all_problems_are_reported_in_one_run(data_copy, capsys, monkeypatch):
     assert lines[-1] == "5 problems found."
     assert any(line.startswith("data/countries/japan.yaml:4:1: region: unknown region 'nowhere'") for line in lines)
     assert "data/countries/india.yaml:2:1: capitol: unknown key 'capitol'" in lines
-    assert "data/interests.yaml:13:3: [4].id: expected lower-case words joined by hyphens (like 'asia-pacific'), " \
-           "got 'Migration'" in lines
+    assert (
+        "data/interests.yaml:13:3: [4].id: expected lower-case words joined by hyphens (like 'asia-pacific'), "
+        "got 'Migration'" in lines
+    )
     # Pakistan's and Afghanistan's assessments now name an interest that no longer exists.
     for country in ("pakistan", "afghanistan"):
-        assert any(line.startswith(f"data/countries/{country}.yaml:10:5: assessments[0].interest: unknown "
-                                   "interest 'migration'") for line in lines)
+        assert any(
+            line.startswith(
+                f"data/countries/{country}.yaml:10:5: assessments[0].interest: unknown interest 'migration'"
+            )
+            for line in lines
+        )
 
 
 def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path, capsys):
     from tests.conftest import pdf_pages_text, run_main
+
     _break(data_copy, JAPAN_TEXT, "## Willingness", "Do not run <script>alert('x')</script> here.\n\n## Willingness")
     output = tmp_path / "japan.pdf"
     result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", output)
@@ -138,8 +183,9 @@ def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path, capsys):
 
 def test_clean_sample_data_passes(capsys):
     assert main(["check"]) == 0
-    assert "12 countries, 13 assessments, 2 regions, 2 pack and event files: no problems found." \
-        in capsys.readouterr().out
+    assert (
+        "12 countries, 13 assessments, 2 regions, 2 pack and event files: no problems found." in capsys.readouterr().out
+    )
 
 
 def test_check_covers_pack_and_event_files(data_copy, capsys, monkeypatch):

@@ -18,8 +18,9 @@ def test_title_block_facts_and_questions_in_order(japan_pdf):
     assert "Japan" in pages[0]
     assert "126,476,461" in pages[0]
     assert "Tokyo" in pages[0]
-    headings = re.findall(r"^(Relevance|Willingness|Status quo|Potential|Policy recommendation)(?: \d/5)?$",
-                          "\n".join(pages), flags=re.M)
+    headings = re.findall(
+        r"^(Relevance|Willingness|Status quo|Potential|Policy recommendation)(?: \d/5)?$", "\n".join(pages), flags=re.M
+    )
     assert headings == QUESTIONS * 2  # two assessments, each with the five questions in order
 
 
@@ -61,8 +62,7 @@ def test_fonts_embedded_and_charts_are_vectors(japan_pdf):
     rows = fonts.splitlines()[2:]
     assert rows, "no fonts listed"
     assert all(row.split()[-5] == "yes" for row in rows), fonts  # the 'emb' column
-    images = subprocess.run(["pdfimages", "-list", str(japan_pdf)], capture_output=True, text=True,
-                            check=True).stdout
+    images = subprocess.run(["pdfimages", "-list", str(japan_pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.splitlines()) == 2, f"raster images found:\n{images}"
     # The rating chart's labels are text in the PDF, not glyph outlines.
     assert re.search(r"^\s+Relevance\s+5$", pdf_pages_text(japan_pdf)[0], flags=re.M)
@@ -75,18 +75,21 @@ def test_text_is_set_in_the_bundled_faces(japan_pdf):
         font = TTFont(path, lazy=True)
         bundled[(font["head"].created, font["head"].modified)] = path.stem
     with pikepdf.open(japan_pdf) as pdf:
-        embedded = sorted({bundled.get((font["head"].created, font["head"].modified), str(descriptor.FontName))
-                           for descriptor in pdf.objects
-                           if isinstance(descriptor, pikepdf.Dictionary) and "/FontFile2" in descriptor
-                           for font in [TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))]})
+        embedded = sorted(
+            {
+                bundled.get((font["head"].created, font["head"].modified), str(descriptor.FontName))
+                for descriptor in pdf.objects
+                if isinstance(descriptor, pikepdf.Dictionary) and "/FontFile2" in descriptor
+                for font in [TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))]
+            }
+        )
     # A subset keeps the face's head table: its dates tell which file it was cut from.
     assert embedded == ["NotoSans-Bold", "NotoSans-Regular", "NotoSerif-Italic", "NotoSerif-Regular"]
 
 
 def test_links_point_inside_the_document(japan_pdf):
     with pikepdf.open(japan_pdf) as pdf:
-        links = [annot for page in pdf.pages for annot in page.get("/Annots", [])
-                 if annot.get("/Subtype") == "/Link"]
+        links = [annot for page in pdf.pages for annot in page.get("/Annots", []) if annot.get("/Subtype") == "/Link"]
         assert links, "the contents box should link to the sections"
         for link in links:
             assert "/URI" not in link.get("/A", {}), "no link may leave the document"
@@ -109,7 +112,9 @@ def test_unknown_country_is_an_error_without_traceback(tmp_path):
     """End to end: the command line itself, in its own process."""
     result = run_build("country", "atlantis", "-o", tmp_path / "x.pdf")
     assert result.returncode == 2
-    assert result.stderr == ("unknown country 'atlantis'; expected one of: afghanistan (AF), brazil (BR), chile (CL), "
-                             "china (CN), india (IN), japan (JP), kazakhstan (KZ), mexico (MX), pakistan (PK), "
-                             "taiwan (TW), uzbekistan (UZ), vietnam (VN)\n1 problem found.\n")
+    assert result.stderr == (
+        "unknown country 'atlantis'; expected one of: afghanistan (AF), brazil (BR), chile (CL), "
+        "china (CN), india (IN), japan (JP), kazakhstan (KZ), mexico (MX), pakistan (PK), "
+        "taiwan (TW), uzbekistan (UZ), vietnam (VN)\n1 problem found.\n"
+    )
     assert not (tmp_path / "x.pdf").exists()

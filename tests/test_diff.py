@@ -22,8 +22,9 @@ def _assessment(root, country, interest):
 
 
 def test_summary_comes_first_and_lists_the_added_assessment(diff_text):
-    added = sorted(p.stem for p in (DATA / "countries").glob("*.yaml")
-                   if not (ARCHIVED / "countries" / p.name).exists())
+    added = sorted(
+        p.stem for p in (DATA / "countries").glob("*.yaml") if not (ARCHIVED / "countries" / p.name).exists()
+    )
     assert added == ["chile"]
     data, _ = _assessment(DATA, "chile", "resources-climate")
     assert "Summary" in diff_text[0]
@@ -51,6 +52,7 @@ def test_an_unknown_edition_is_a_clear_error(tmp_path):
     """End to end: the command line itself, in its own process."""
     result = run_build("diff", "1999", "2023", "-o", tmp_path / "diff.pdf")
     assert result.returncode == 2
-    assert result.stderr == ("no edition 1999: sealed editions in archive: 2022; the working data is edition 2023\n"
-                             "1 problem found.\n")
+    assert result.stderr == (
+        "no edition 1999: sealed editions in archive: 2022; the working data is edition 2023\n1 problem found.\n"
+    )
     assert not (tmp_path / "diff.pdf").exists()

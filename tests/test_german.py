@@ -39,6 +39,7 @@ def _lines_with(pages: list[str], text: str) -> list[str]:
 
 # --- the German dossier ---------------------------------------------------------------------------
 
+
 def test_german_dossier_has_the_german_key_question_headings(japan_de_pages):
     for heading in GERMAN_HEADINGS:
         assert any(line.startswith(heading) for line in _lines_with(japan_de_pages, heading)), heading
@@ -83,7 +84,7 @@ def test_a_section_without_german_text_says_so_where_it_stands(japan_de_pages):
 
 def test_english_passages_in_a_german_document_are_marked_english():
     html = country_dossier(load_atlas(DATA), "japan", "de").html()
-    assert html.startswith("<!DOCTYPE html>\n<html lang=\"de\">")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="de">')
     # The prosperity answers, five sections, each marked as English after the one note.
     assert html.count(FALLBACK_NOTE) == 1
     assert len(re.findall(r'<div class="fallback" lang="en"><p>Japan is one of', html)) == 1
@@ -103,8 +104,9 @@ def test_chart_is_labelled_in_german():
 def test_names_missing_in_the_data_come_from_babel(data_copy):
     country_file = data_copy / "countries" / "kazakhstan.yaml"
     text = country_file.read_text(encoding="utf-8")
-    country_file.write_text(text.replace('name: {en: "Kazakhstan", de: "Kasachstan"}', 'name: "Kazakhstan"'),
-                            encoding="utf-8")
+    country_file.write_text(
+        text.replace('name: {en: "Kazakhstan", de: "Kasachstan"}', 'name: "Kazakhstan"'), encoding="utf-8"
+    )
     atlas = load_atlas(data_copy)
     assert "de" not in re.search(r"^name: .*$", country_file.read_text(encoding="utf-8"), re.M).group(0)
     html = country_dossier(atlas, "japan", "de").html()
@@ -112,6 +114,7 @@ def test_names_missing_in_the_data_come_from_babel(data_copy):
 
 
 # --- the English dossier is unchanged -------------------------------------------------------------
+
 
 def test_english_dossier_is_still_english(japan_pdf):
     pages = pdf_pages_text(japan_pdf)
@@ -131,6 +134,7 @@ def test_english_dossier_is_still_english(japan_pdf):
 
 
 # --- the coverage report --------------------------------------------------------------------------
+
 
 def _report(data: Path, capsys) -> tuple[list[str], str]:
     result = run_main(capsys, "check", "--data", data, "--lang", "de")
@@ -170,33 +174,48 @@ def test_coverage_report_names_exactly_the_missing_texts(data_copy, capsys):
 
     # Short texts in YAML files are named with their line; Japan's first summary is on its own line.
     japan = [line for line in lines if line.endswith("countries/japan.yaml")][0]
-    summary_line = next(number for number, text in
-                        enumerate((data_copy / "countries/japan.yaml").read_text().splitlines(), 1)
-                        if text.strip().startswith("summary:"))
+    summary_line = next(
+        number
+        for number, text in enumerate((data_copy / "countries/japan.yaml").read_text().splitlines(), 1)
+        if text.strip().startswith("summary:")
+    )
     assert (japan, f"{summary_line}:assessments[0].summary") in _named_fields(lines)
 
     count = len(_named_markdown(lines)) + len(_named_fields(lines))
     summary = lines[-1]
-    assert re.fullmatch(rf"{count} of \d+ texts lack a German version: {len(shown)} Markdown files and "
-                        rf"{count - len(shown)} fields in YAML files\.", summary), summary
+    assert re.fullmatch(
+        rf"{count} of \d+ texts lack a German version: {len(shown)} Markdown files and "
+        rf"{count - len(shown)} fields in YAML files\.",
+        summary,
+    ), summary
 
     # Translate one Markdown text and one field: exactly these two leave the report.
-    shutil.copy(data_copy / "countries/india/rules-based-order.md",
-                data_copy / "countries/india/rules-based-order.de.md")
+    shutil.copy(
+        data_copy / "countries/india/rules-based-order.md", data_copy / "countries/india/rules-based-order.de.md"
+    )
     japan_yaml = data_copy / "countries/japan.yaml"
     text = japan_yaml.read_text(encoding="utf-8")
     first_summary = re.search(r'^    summary: (".*")$', text, re.M)
-    japan_yaml.write_text(text.replace(first_summary.group(0),
-                                       f"    summary:\n      en: {first_summary.group(1)}\n"
-                                       '      de: "Japan ist einer der engsten Wertepartner Deutschlands."', 1),
-                          encoding="utf-8")
+    japan_yaml.write_text(
+        text.replace(
+            first_summary.group(0),
+            f"    summary:\n      en: {first_summary.group(1)}\n"
+            '      de: "Japan ist einer der engsten Wertepartner Deutschlands."',
+            1,
+        ),
+        encoding="utf-8",
+    )
     after, _ = _report(data_copy, capsys)
     assert _named_markdown(lines) - _named_markdown(after) == {
-        (data_copy / "countries/india/rules-based-order.md").as_posix()}
+        (data_copy / "countries/india/rules-based-order.md").as_posix()
+    }
+
     def without_lines(named):  # the edit moved the lines below it
         return {(file, field.split(":", 1)[1]) for file, field in named}
+
     assert without_lines(_named_fields(lines)) - without_lines(_named_fields(after)) == {
-        (japan, "assessments[0].summary")}
+        (japan, "assessments[0].summary")
+    }
     assert len(_named_fields(after)) == len(_named_fields(lines)) - 1
     assert after[-1].startswith(f"{count - 2} of ")
 
@@ -210,13 +229,16 @@ def test_check_without_language_lists_no_translations():
 
 # --- the catalogues -------------------------------------------------------------------------------
 
+
 def _fresh_msgids() -> set[str]:
     """Every label in the sources now, extracted as `pybabel extract -F babel.cfg -k N_` does."""
     with open(PROJECT / "babel.cfg", encoding="utf-8") as file:
         method_map, options_map = parse_mapping_cfg(file)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    return {message if isinstance(message, str) else message[0]
-            for _, _, message, _, _ in extract_from_dir(PROJECT, method_map, options_map, keywords=keywords)}
+    return {
+        message if isinstance(message, str) else message[0]
+        for _, _, message, _, _ in extract_from_dir(PROJECT, method_map, options_map, keywords=keywords)
+    }
 
 
 def _catalogue(path: Path):
@@ -228,10 +250,12 @@ def test_every_label_in_the_sources_has_a_german_translation():
     labels = _fresh_msgids()
     assert {"Relevance", "Page {page} of {pages}", "This section is only available in English."} <= labels
     german = _catalogue(PROJECT / "reports/locale/de/LC_MESSAGES/atlas.po")
-    untranslated = sorted(label for label in labels
-                          if label not in german or not german[label].string or german[label].fuzzy)
-    assert not untranslated, ("labels without a German translation (run the update commands in README.md "
-                              f"and translate them): {untranslated}")
+    untranslated = sorted(
+        label for label in labels if label not in german or not german[label].string or german[label].fuzzy
+    )
+    assert not untranslated, (
+        f"labels without a German translation (run the update commands in README.md and translate them): {untranslated}"
+    )
 
 
 def test_the_template_catalogue_is_up_to_date():
@@ -249,8 +273,7 @@ def test_compiled_catalogue_follows_the_po_file(tmp_path, monkeypatch):
     assert mo.is_file()  # compiled on first use
 
     po = locale / "de/LC_MESSAGES/atlas.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Hauptstadt"', 'msgstr "Hauptort"'),
-                  encoding="utf-8")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Hauptstadt"', 'msgstr "Hauptort"'), encoding="utf-8")
     os.utime(mo, (po.stat().st_mtime - 10, po.stat().st_mtime - 10))
     assert i18n.Language("de").gettext("Capital") == "Hauptort"  # a stale .mo is rebuilt
     assert not list(mo.parent.glob("*.part"))
@@ -263,4 +286,5 @@ def test_a_translation_without_its_english_original_is_refused(data_copy, capsys
     assert result.stderr.splitlines() == [
         f"{(data_copy / 'regions/asia-pacific.de.md').as_posix()}: a translation without its English original "
         "asia-pacific.md; write the English text first",
-        "1 problem found."]
+        "1 problem found.",
+    ]

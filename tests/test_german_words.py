@@ -139,6 +139,7 @@ def _unmarked_text(html: str) -> str:
             walk(child, english)
             if not english:
                 parts.append(child.tail or "")  # the text after a child is its parent's
+
     walk(root)
     return " ".join(" ".join(parts).split())
 
@@ -154,13 +155,14 @@ def test_german_document_prints_no_unmarked_english(documents, kind):
 
     # A passage of an English-only text, unless a German or language-neutral text says the same.
     shown, printed = _joined([_words(text)]), _joined(printable)
-    unmarked = sorted({window for words in english_only for window in _windows(words)
-                       if window in shown and window not in printed})
-    assert not unmarked, f"English texts without lang=\"en\" in the German {name}: {unmarked}"
+    unmarked = sorted(
+        {window for words in english_only for window in _windows(words) if window in shown and window not in printed}
+    )
+    assert not unmarked, f'English texts without lang="en" in the German {name}: {unmarked}'
 
 
 def _windows(words: list[str], size: int = 5) -> list[str]:
-    return [" " + " ".join(words[i:i + size]) + " " for i in range(max(1, len(words) - size + 1))]
+    return [" " + " ".join(words[i : i + size]) + " " for i in range(max(1, len(words) - size + 1))]
 
 
 def _joined(texts: list[list[str]]) -> str:
@@ -176,14 +178,18 @@ def test_english_runs_are_tagged_english_in_the_pdf():
     from reports.profiles import PROFILES
     from reports.typeset import typeset
 
-    html = ('<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Probe</title>'
-            '<meta name="dcterms.created" content="2023-06-30"></head><body>'
-            '<p>Ein Satz. <span lang="en">An English role.</span></p>'
-            '<div class="fallback" lang="en"><p>An English answer.</p></div></body></html>')
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Probe</title>'
+        '<meta name="dcterms.created" content="2023-06-30"></head><body>'
+        '<p>Ein Satz. <span lang="en">An English role.</span></p>'
+        '<div class="fallback" lang="en"><p>An English answer.</p></div></body></html>'
+    )
     pdf = typeset(Page(html, DATA, {}, []), PROFILES["screen"])
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        tagged = sorted((str(element.S), str(element.Lang)) for element in document.objects
-                        if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == "/StructElem"
-                        and "/Lang" in element)
+        tagged = sorted(
+            (str(element.S), str(element.Lang))
+            for element in document.objects
+            if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == "/StructElem" and "/Lang" in element
+        )
         assert tagged == [("/Div", "en"), ("/Span", "en")]
         assert str(document.Root.Lang) == "de"

@@ -26,7 +26,8 @@ def test_a_character_no_font_covers_is_refused_with_its_place(data_copy, tmp_pat
     assert result.stderr == (
         "data/countries/japan.yaml:2:19: character '\U00013000' (U+13000 EGYPTIAN HIEROGLYPH A001) "
         "in 'the document title' is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) "
-        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box\n1 problem found.\n")
+        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box\n1 problem found.\n"
+    )
     assert not target.exists()
 
 
@@ -40,19 +41,21 @@ def test_a_book_refuses_it_too_and_writes_nothing(data_copy, tmp_path, capsys):
     assert result.stderr == (
         "data/countries/japan.yaml:2:19: character '\U00013000' (U+13000 EGYPTIAN HIEROGLYPH A001) in 'Contents' "
         "is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) or sans (Noto Sans, Noto Sans "
-        "CJK JP) stacks; it would print as an empty box\n1 problem found.\n")
+        "CJK JP) stacks; it would print as an empty box\n1 problem found.\n"
+    )
     assert not target.exists()
 
 
 def test_the_document_part_is_named_when_the_text_is_in_the_body(data_copy, tmp_path, capsys):
     # a variation selector is not drawn and so not reported; the G clef is not in any of our fonts
-    replace_in(data_copy / "countries" / "japan.yaml", '"OAG Haus 4F"', '"OAG Haus 4F \U0001D11E\ufe0e"')
+    replace_in(data_copy / "countries" / "japan.yaml", '"OAG Haus 4F"', '"OAG Haus 4F \U0001d11e\ufe0e"')
     result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", tmp_path / "japan.pdf")
     assert result.returncode == 2
     assert result.stderr == (
-        "data/countries/japan.yaml:11:26: character '\U0001D11E' (U+1D11E MUSICAL SYMBOL G CLEF) in "
+        "data/countries/japan.yaml:11:26: character '\U0001d11e' (U+1D11E MUSICAL SYMBOL G CLEF) in "
         "'02 — Foundation office' is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) "
-        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box\n1 problem found.\n")
+        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box\n1 problem found.\n"
+    )
     assert not (tmp_path / "japan.pdf").exists()
 
 
@@ -71,8 +74,7 @@ def test_japanese_script_and_diacritics_are_set_and_embedded(data_copy, tmp_path
 
 
 def test_stacks_come_from_the_stylesheet_with_the_cjk_fallback():
-    assert font_stacks() == {"serif": ("Noto Serif", "Noto Serif CJK JP"),
-                             "sans": ("Noto Sans", "Noto Sans CJK JP")}
+    assert font_stacks() == {"serif": ("Noto Serif", "Noto Serif CJK JP"), "sans": ("Noto Sans", "Noto Sans CJK JP")}
 
 
 @pytest.mark.parametrize("text", ["Thümmel", "Mijatović", "Hà Nội", "Łódź, Kraków", "İstanbul, Şişli, Ağrı"])
@@ -82,16 +84,17 @@ def test_bundled_fonts_cover_latin_with_diacritics(text):
 
 
 def test_a_missing_fallback_font_is_a_clear_error():
-    with pytest.raises(BuildError, match="the font 'Noto Nonexistent CJK' named in styles/atlas.css is not "
-                                         "installed; run ./setup.sh"):
+    with pytest.raises(
+        BuildError, match="the font 'Noto Nonexistent CJK' named in styles/atlas.css is not installed; run ./setup.sh"
+    ):
         coverage("Noto Nonexistent CJK")
 
 
 def test_chart_labels_are_checked_too():
     html = '<html lang="en"><head><title>T</title></head><body><h1>Japan</h1></body></html>'
-    chart = '<svg xmlns="http://www.w3.org/2000/svg"><text>Relevance \U0001D11E</text></svg>'.encode()
+    chart = '<svg xmlns="http://www.w3.org/2000/svg"><text>Relevance \U0001d11e</text></svg>'.encode()
     with pytest.raises(InputError) as raised:
         check_glyphs(html, DATA, {"chart:ab12.svg": chart})
     (problem,) = raised.value.problems
-    assert problem.message.startswith("character '\U0001D11E' (U+1D11E MUSICAL SYMBOL G CLEF) in 'a chart'")
-    check_glyphs(html, DATA, {"chart:ab12.svg": chart.replace("\U0001D11E".encode(), b"5")})
+    assert problem.message.startswith("character '\U0001d11e' (U+1D11E MUSICAL SYMBOL G CLEF) in 'a chart'")
+    check_glyphs(html, DATA, {"chart:ab12.svg": chart.replace("\U0001d11e".encode(), b"5")})

@@ -70,7 +70,9 @@ def test_speakers_appear_with_their_roles_and_bios(pages, event):
     text = _flat(pages)
     for key, speaker in event["speakers"].items():
         role = speaker["role"]["en"]
-        affiliation = speaker["affiliation"] if isinstance(speaker["affiliation"], str) else speaker["affiliation"]["en"]
+        affiliation = (
+            speaker["affiliation"] if isinstance(speaker["affiliation"], str) else speaker["affiliation"]["en"]
+        )
         assert f"{speaker['name']} {speaker.get('name_native', '')}".strip() in text, key
         assert f"{role}, {affiliation}" in text, key
         # A bio is set like the atlas's author bios: with typographic apostrophes.
@@ -113,10 +115,27 @@ def test_the_qr_code_is_a_vector_drawing_that_decodes_to_the_address(handout_pdf
     number = next(n for n, text in enumerate(pages, start=1) if "This handout online" in text)
     with pikepdf.open(handout_pdf) as pdf:
         assert not list(pdf.pages[number - 1].get_images()), "the QR code must be drawn, not a bitmap"
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(number), "-l", str(number), "-singlefile",
-                    str(handout_pdf), str(tmp_path / "page")], check=True)
-    decoded = [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
-               if code.format == zxingcpp.BarcodeFormat.QRCode]
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            "-singlefile",
+            str(handout_pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    decoded = [
+        code.text
+        for code in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+        if code.format == zxingcpp.BarcodeFormat.QRCode
+    ]
     assert decoded == [event["online"]]
 
 
@@ -153,9 +172,28 @@ def _halves(sheets: Path, pages: int) -> list[tuple[int | None, int | None]]:
     for side in range(1, sides + 1):
         halves = []
         for x in (0, 421):
-            text = subprocess.run(["pdftotext", "-f", str(side), "-l", str(side), "-x", str(x), "-y", "0",
-                                   "-W", "421", "-H", "595", str(sheets), "-"],
-                                  capture_output=True, text=True, check=True).stdout
+            text = subprocess.run(
+                [
+                    "pdftotext",
+                    "-f",
+                    str(side),
+                    "-l",
+                    str(side),
+                    "-x",
+                    str(x),
+                    "-y",
+                    "0",
+                    "-W",
+                    "421",
+                    "-H",
+                    "595",
+                    str(sheets),
+                    "-",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             markers = MARKER.findall(text)
             assert len(markers) <= 1
             if markers:
@@ -189,9 +227,9 @@ PRINTERS_SPREADS = {
 @pytest.mark.parametrize("pages", PRINTERS_SPREADS)
 def test_imposition_follows_the_printers_spreads(pages, tmp_path):
     """Numbered A5 pages, imposed: each half of each sheet shows the page the printer expects there."""
-    html = ('<meta name="dcterms.created" content="2023-11-13">'
-            "<style>@page { size: A5 } p { break-after: page }</style>") + "".join(
-        f"<p>Page {n} of {pages}</p>" for n in range(1, pages + 1))
+    html = (
+        '<meta name="dcterms.created" content="2023-11-13"><style>@page { size: A5 } p { break-after: page }</style>'
+    ) + "".join(f"<p>Page {n} of {pages}</p>" for n in range(1, pages + 1))
     sheets = tmp_path / "sheets.pdf"
     sheets.write_bytes(impose_booklet(typeset(Page(html, DATA, stylesheets=[]), PROFILES["screen"])))
     assert _halves(sheets, pages) == PRINTERS_SPREADS[pages]
@@ -206,9 +244,11 @@ def test_an_unknown_speaker_in_the_programme_is_an_error_at_its_line(tmp_path, c
     line, row = next((n, row) for n, row in enumerate(text.splitlines(), start=1) if "yanagy" in row)
     result = run_main(capsys, "handout", event, "-o", tmp_path / "handout.pdf")
     assert result.returncode == 2
-    assert result.stderr == f"{event.as_posix()}:{line}:{row.index('hidenao') + 1}: programme[1].speakers[0]: " \
-                            "unknown speaker 'hidenao-yanagy'; expected one of: imme-scholz, hidenao-yanagi, " \
-                            "yoko-iwama, kimitake-nakamura, martin-thuemmel, boris-mijatovic\n1 problem found.\n"
+    assert (
+        result.stderr == f"{event.as_posix()}:{line}:{row.index('hidenao') + 1}: programme[1].speakers[0]: "
+        "unknown speaker 'hidenao-yanagy'; expected one of: imme-scholz, hidenao-yanagi, "
+        "yoko-iwama, kimitake-nakamura, martin-thuemmel, boris-mijatovic\n1 problem found.\n"
+    )
     assert not (tmp_path / "handout.pdf").exists()
 
 
@@ -218,6 +258,8 @@ def test_an_event_without_its_review_text_is_an_error(tmp_path):
     event.write_text(EVENT.read_text(encoding="utf-8"), encoding="utf-8")
     result = run_build("handout", event, "-o", tmp_path / "handout.pdf")
     assert result.returncode == 2
-    assert result.stderr == f"{tmp_path.as_posix()}/event.md: file is missing: the review text of "\
-                            f"{event.as_posix()} goes here\n1 problem found.\n"
+    assert (
+        result.stderr == f"{tmp_path.as_posix()}/event.md: file is missing: the review text of "
+        f"{event.as_posix()} goes here\n1 problem found.\n"
+    )
     assert not (tmp_path / "handout.pdf").exists()

@@ -32,7 +32,7 @@ countries:
 
 def _readme_example() -> str:
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Use from Python"):]
+    section = readme[readme.index("## Use from Python") :]
     return re.search(r"```python\n(.*?)```", section, re.S)[1]
 
 
@@ -49,18 +49,35 @@ def test_the_readme_example_runs_as_written(tmp_path, monkeypatch):
 
 
 def test_the_public_names_are_exported():
-    assert {"build", "BuildOptions", "CountryDossier", "RegionDossier", "AtlasEdition", "BriefingPack",
-            "SymposiumHandout", "EditionDiff", "InputError", "BuildError"} <= set(reports.__all__)
+    assert {
+        "build",
+        "BuildOptions",
+        "CountryDossier",
+        "RegionDossier",
+        "AtlasEdition",
+        "BriefingPack",
+        "SymposiumHandout",
+        "EditionDiff",
+        "InputError",
+        "BuildError",
+    } <= set(reports.__all__)
     assert all(hasattr(reports, name) for name in reports.__all__)
 
 
-@pytest.mark.parametrize("kind, options, message", [
-    (BriefingPack(Path("no-such-pack.yaml")), {}, "no-such-pack.yaml: file not found"),
-    (reports.RegionDossier("asia-pacific"), {"data": Path("no-such-folder")}, "no-such-folder: data folder not found"),
-    (reports.AtlasEdition("2031"), {}, "no edition 2031: sealed editions in "),
-    (reports.EditionDiff("2022", "20x"), {}, "expected an edition year like 2023, got '20x'"),
-    (reports.RegionDossier("asia-pacific"), {"jobs": -1}, "jobs -1: expected 1 or more"),
-])
+@pytest.mark.parametrize(
+    "kind, options, message",
+    [
+        (BriefingPack(Path("no-such-pack.yaml")), {}, "no-such-pack.yaml: file not found"),
+        (
+            reports.RegionDossier("asia-pacific"),
+            {"data": Path("no-such-folder")},
+            "no-such-folder: data folder not found",
+        ),
+        (reports.AtlasEdition("2031"), {}, "no edition 2031: sealed editions in "),
+        (reports.EditionDiff("2022", "20x"), {}, "expected an edition year like 2023, got '20x'"),
+        (reports.RegionDossier("asia-pacific"), {"jobs": -1}, "jobs -1: expected 1 or more"),
+    ],
+)
 def test_argument_errors_come_before_any_worker_starts(kind, options, message, tmp_path, monkeypatch):
     def no_workers(*args, **kwargs):
         raise AssertionError("a worker pool was started")
@@ -138,14 +155,32 @@ def test_a_font_removed_from_the_styles_fails_a_cached_build_as_it_fails_a_fresh
     environment = {**os.environ, "ATLAS_CACHE_DIR": str(tmp_path / "cache")}
 
     def pack(*extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(project / "build.py"), "pack", str(spec), "--data", str(DATA),
-                               "-o", str(tmp_path / "pack.pdf"), "--quiet", "--jobs", "1", *extra],
-                              capture_output=True, text=True, env=environment, timeout=300)
+        return subprocess.run(
+            [
+                sys.executable,
+                str(project / "build.py"),
+                "pack",
+                str(spec),
+                "--data",
+                str(DATA),
+                "-o",
+                str(tmp_path / "pack.pdf"),
+                "--quiet",
+                "--jobs",
+                "1",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=300,
+        )
 
     assert pack().returncode == 0
     stylesheet = project / "styles" / "atlas.css"
-    stylesheet.write_text(stylesheet.read_text().replace(', "Noto Serif CJK JP"', "")
-                          .replace(', "Noto Sans CJK JP"', ""))
+    stylesheet.write_text(
+        stylesheet.read_text().replace(', "Noto Serif CJK JP"', "").replace(', "Noto Sans CJK JP"', "")
+    )
     cached, fresh = pack(), pack("--no-cache")
     assert fresh.returncode == 2 and "U+6771" in fresh.stderr
     assert (cached.returncode, cached.stderr) == (fresh.returncode, fresh.stderr)

@@ -86,14 +86,14 @@ def test_the_at_a_glance_table_lists_exactly_the_selected_countries(pages, spec,
         assert f"{country.population.value:,}" in row
         # A country's first row shows its first selected interest.
         ratings = next(a.ratings for a in country.assessments if a.interest == selected[slug][0])
-        assert row.split()[-4:] == [str(ratings.of(q)) for q in ("relevance", "willingness", "status_quo",
-                                                                  "potential")]
+        assert row.split()[-4:] == [str(ratings.of(q)) for q in ("relevance", "willingness", "status_quo", "potential")]
 
 
 def test_only_the_selected_interests_appear(pack_pdf, spec, atlas):
     selected = _selection(spec, atlas)
-    assert set(selected["japan"]) < {a.interest for a in atlas.countries["japan"].assessments}, \
+    assert set(selected["japan"]) < {a.interest for a in atlas.countries["japan"].assessments}, (
         "the sample must leave out one of Japan's interests for this test to mean anything"
+    )
     outline = outline_titles(pack_pdf)
     names = {c.name.get("en"): c.slug for c in atlas.countries.values()}
     interest_names = {i.name.get("en"): i.id for i in atlas.interests.values()}
@@ -126,26 +126,34 @@ def test_an_unknown_country_is_an_error_at_its_line(tmp_path, capsys):
     output = tmp_path / "pack.pdf"
     result = run_main(capsys, "pack", spec, "-o", output)
     assert result.returncode == 2
-    assert result.stderr == f"{spec.as_posix()}:{line}:5: countries[1].country: unknown country 'atlantis'; " \
-                            "expected one of: afghanistan, brazil, chile, china, india, japan, " \
-                            "kazakhstan, mexico, pakistan, taiwan, uzbekistan, vietnam\n1 problem found.\n"
+    assert (
+        result.stderr == f"{spec.as_posix()}:{line}:5: countries[1].country: unknown country 'atlantis'; "
+        "expected one of: afghanistan, brazil, chile, china, india, japan, "
+        "kazakhstan, mexico, pakistan, taiwan, uzbekistan, vietnam\n1 problem found.\n"
+    )
     assert not output.exists()
 
 
 def test_unknown_and_unassessed_interests_are_errors_at_their_lines(tmp_path, capsys):
     spec = tmp_path / "pack.yaml"
-    text = SPEC.read_text(encoding="utf-8").replace("interests: [rules-based-order]",
-                                                    "interests: [migration, rules-order]")
+    text = SPEC.read_text(encoding="utf-8").replace(
+        "interests: [rules-based-order]", "interests: [migration, rules-order]"
+    )
     spec.write_text(text, encoding="utf-8")
     line, row = next((n, row) for n, row in enumerate(text.splitlines(), start=1) if "rules-order" in row)
     result = run_main(capsys, "pack", spec, "-o", tmp_path / "pack.pdf")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        (f"{spec.as_posix()}:{line}:{row.index('migration') + 1}: countries[0].interests[0]: Japan has no "
-         "assessment for 'migration'; it has: rules-based-order, prosperity"),
-        (f"{spec.as_posix()}:{line}:{row.index('rules-order') + 1}: countries[0].interests[1]: unknown interest "
-         "'rules-order'; expected one of: rules-based-order, prosperity, security, resources-climate, migration"),
-        "2 problems found."]
+        (
+            f"{spec.as_posix()}:{line}:{row.index('migration') + 1}: countries[0].interests[0]: Japan has no "
+            "assessment for 'migration'; it has: rules-based-order, prosperity"
+        ),
+        (
+            f"{spec.as_posix()}:{line}:{row.index('rules-order') + 1}: countries[0].interests[1]: unknown interest "
+            "'rules-order'; expected one of: rules-based-order, prosperity, security, resources-climate, migration"
+        ),
+        "2 problems found.",
+    ]
     assert not (tmp_path / "pack.pdf").exists()
 
 
@@ -158,16 +166,21 @@ def test_a_misspelt_key_in_a_spec_is_reported_like_in_data(tmp_path, capsys):
     misspelt = next(n for n, row in enumerate(rows, start=1) if row.startswith("isued:"))
     result = run_main(capsys, "pack", spec, "-o", tmp_path / "pack.pdf")
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"{spec.as_posix()}:{first}:1: issued: required field is missing",
-                                          f"{spec.as_posix()}:{misspelt}:1: isued: unknown key 'isued'",
-                                          "2 problems found."]
+    assert result.stderr.splitlines() == [
+        f"{spec.as_posix()}:{first}:1: issued: required field is missing",
+        f"{spec.as_posix()}:{misspelt}:1: isued: unknown key 'isued'",
+        "2 problems found.",
+    ]
     assert not (tmp_path / "pack.pdf").exists()
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["pack", "data/packs/no-such-pack.yaml"], "data/packs/no-such-pack.yaml: file not found"),
-    (["atlas", "--data", "no-such-folder"], "no-such-folder: data folder not found"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["pack", "data/packs/no-such-pack.yaml"], "data/packs/no-such-pack.yaml: file not found"),
+        (["atlas", "--data", "no-such-folder"], "no-such-folder: data folder not found"),
+    ],
+)
 def test_a_missing_spec_or_data_folder_is_named_without_a_traceback(arguments, message, tmp_path):
     """End to end: the command line itself, in its own process."""
     result = run_build(*arguments, "--quiet", "-o", tmp_path / "book.pdf")

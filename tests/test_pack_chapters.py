@@ -52,4 +52,3 @@ def test_no_page_is_left_blank_and_every_one_is_numbered(in_chapters):
         # A blank verso would be a page without the handling marking; the pack has none.
         assert f"Page {number} of {len(texts)}" in text, f"page {number}"
         assert "FOR OFFICIAL USE ONLY" in text, f"page {number}"
-

@@ -54,8 +54,8 @@ def japan_print(tmp_path_factory):
 def test_text_and_chart_bars_print_the_ink_with_one_separation(japan_print):
     separations = _print_separations()
     ink = next(cmyk for cmyk, name in separations.items() if name == "ink")
-    assert ink in japan_print["text"]     # headings
-    assert ink in japan_print["shapes"]   # rules and the rating charts' bars
+    assert ink in japan_print["text"]  # headings
+    assert ink in japan_print["shapes"]  # rules and the rating charts' bars
     # Any colour mixed from more than black ink is one of the palette's: no chart colour gets
     # a separation of its own (the charts' ink used to print as 0.674 0.389 0 0.627).
     mixed = {colour for colours in japan_print.values() for colour in colours if any(colour[:3])}

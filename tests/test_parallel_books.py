@@ -14,9 +14,14 @@ from tests.conftest import DATA, PROJECT, pdf_navigation, pdf_pages_text
 
 
 def _build(*args, cache: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args), "--quiet"],
-                            cwd=PROJECT, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "ATLAS_CACHE_DIR": str(cache)})
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), *map(str, args), "--quiet"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "ATLAS_CACHE_DIR": str(cache)},
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -26,8 +31,7 @@ def _navigation(path: Path) -> dict:
     pages = pdf_pages_text(path)
     contents = re.findall(r"^\s*(\S.*?\S)\s{2,}(\d+)$", pages[2], flags=re.M)  # the contents page
     navigation = pdf_navigation(path)
-    return {"pages": len(pages), "contents": contents, **navigation,
-            "text": [" ".join(page.split()) for page in pages]}
+    return {"pages": len(pages), "contents": contents, **navigation, "text": [" ".join(page.split()) for page in pages]}
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +42,18 @@ def atlases(atlas_book, tmp_path_factory):
     cache = work / "cache"
     shutil.copytree(atlas_book.cache, cache)
     with ThreadPoolExecutor(2) as builds:  # independent builds, at once
-        _, _, again = [future.result() for future in [
-            builds.submit(_build, "atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=work / "unused"),
-            builds.submit(_build, "atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf",
-                          cache=work / "unused"),
-            builds.submit(_build, "atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache)]]
+        _, _, again = [
+            future.result()
+            for future in [
+                builds.submit(_build, "atlas", "--one-piece", "-o", work / "one-piece.pdf", cache=work / "unused"),
+                builds.submit(
+                    _build, "atlas", "--jobs", "2", "--no-cache", "-o", work / "fresh.pdf", cache=work / "unused"
+                ),
+                builds.submit(_build, "atlas", "--jobs", "2", "-o", work / "cached.pdf", cache=cache),
+            ]
+        ]
     assert not (work / "unused").exists()  # neither build used a cache
-    return {"dir": work, "chapters": atlas_book.path, "cache": cache, "first": atlas_book.stdout,
-            "again": again.stdout}
+    return {"dir": work, "chapters": atlas_book.path, "cache": cache, "first": atlas_book.stdout, "again": again.stdout}
 
 
 def test_chapters_give_the_book_typeset_in_one_piece(atlases):
@@ -56,8 +64,9 @@ def test_chapters_give_the_book_typeset_in_one_piece(atlases):
     assert len(one_piece["contents"]) > 10 and len(one_piece["links"]) > 50
     # The contents' numbers are the pages where the chapters start.
     starts = {title: page for depth, title, page in one_piece["outline"] if depth == 0}
-    assert [int(page) for title, page in one_piece["contents"] if title in starts] == \
-        [starts[title] for title, page in one_piece["contents"] if title in starts]
+    assert [int(page) for title, page in one_piece["contents"] if title in starts] == [
+        starts[title] for title, page in one_piece["contents"] if title in starts
+    ]
 
 
 def test_cached_rebuild_is_byte_identical_to_a_fresh_build(atlases):
@@ -66,8 +75,9 @@ def test_cached_rebuild_is_byte_identical_to_a_fresh_build(atlases):
     assert re.fullmatch(r"wrote \S+ \(typeset [1-9]\d* chapter\(s\); 0 from the cache\)\n", atlases["first"])
     assert atlases["chapters"].read_bytes() == fresh
     # The rebuild took its book from the cache, and that is the book a fresh build makes.
-    assert atlases["again"] == (f"wrote {atlases['dir'] / 'cached.pdf'} "
-                                "(nothing changed since the last build: its book, from the cache)\n")
+    assert atlases["again"] == (
+        f"wrote {atlases['dir'] / 'cached.pdf'} (nothing changed since the last build: its book, from the cache)\n"
+    )
     assert (atlases["dir"] / "cached.pdf").read_bytes() == fresh
 
 
@@ -80,8 +90,9 @@ def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(
     report = _build("atlas", "--data", data, "-o", tmp_path / "atlas.pdf", cache=cache).stdout
     typeset = re.search(r"typeset \d+ chapter\(s\): (.*);", report)[1].split(", ")
     assert "country vietnam" in typeset
-    assert all(name == "country vietnam" or name.endswith("(page numbers)") or name == "page numbers"
-               for name in typeset), typeset
+    assert all(
+        name == "country vietnam" or name.endswith("(page numbers)") or name == "page numbers" for name in typeset
+    ), typeset
 
 
 def test_damaged_cache_entries_are_detected_and_rebuilt(atlases, tmp_path):
@@ -103,10 +114,19 @@ def test_damaged_cache_entries_are_detected_and_rebuilt(atlases, tmp_path):
 
 def test_a_dask_cluster_builds_the_same_book(region_book, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1") as cluster:
-        _build("region", "asia-pacific", "--scheduler", cluster.scheduler_address, "--no-cache",
-               "-o", tmp_path / "dask.pdf", cache=tmp_path / "cache")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        _build(
+            "region",
+            "asia-pacific",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--no-cache",
+            "-o",
+            tmp_path / "dask.pdf",
+            cache=tmp_path / "cache",
+        )
     # The same book as two local worker processes typeset (into an empty cache: every chapter).
     assert "; 0 from the cache" in region_book.stdout
     assert (tmp_path / "dask.pdf").read_bytes() == region_book.path.read_bytes()
@@ -118,8 +138,9 @@ def test_an_unchanged_build_with_other_arguments_is_made_not_copied(region_book,
     shutil.copytree(region_book.cache, cache)  # the cache of the session's first build of the region
     english = region_book.stdout
     again = _build("region", "asia-pacific", "--jobs", "2", "-o", tmp_path / "again.pdf", cache=cache).stdout
-    german = _build("region", "asia-pacific", "--jobs", "2", "--lang", "de", "-o", tmp_path / "de.pdf",
-                    cache=cache).stdout
+    german = _build(
+        "region", "asia-pacific", "--jobs", "2", "--lang", "de", "-o", tmp_path / "de.pdf", cache=cache
+    ).stdout
     assert "nothing changed" not in english and "nothing changed since the last build" in again
     assert "nothing changed" not in german
     assert "Inhalt" in pdf_pages_text(tmp_path / "de.pdf")[2] and "Contents" in pdf_pages_text(region_book.path)[2]

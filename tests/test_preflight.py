@@ -31,8 +31,12 @@ def test_screen_pdf_is_not_a_print_pdf(pdfs, preflight):
     result = preflight(pdfs["screen"], "print")
     assert result.returncode == 1
     assert failed_checks(result.stdout) == {
-        "PDF/X-4 identification (XMP)", "output intent", "page boxes (TrimBox A4, BleedBox 3 mm)",
-        "colours in CMYK", "no annotations in the print area"}
+        "PDF/X-4 identification (XMP)",
+        "output intent",
+        "page boxes (TrimBox A4, BleedBox 3 mm)",
+        "colours in CMYK",
+        "no annotations in the print area",
+    }
     assert "no GTS_PDFX output intent with a CMYK ICC profile embedded" in result.stdout
     assert "annotations (links, notes) on page 1" in result.stdout  # the contents box links
 
@@ -58,15 +62,19 @@ def test_untagged_pdf_fails_every_accessibility_check(pdfs, tmp_path, preflight)
         pdf.save(path)
     result = preflight(path, "screen")
     assert result.returncode == 1
-    assert failed_checks(result.stdout) == {"structure tree", "marked content", "document language",
-                                            "title shown as window title", "alt text on figures"}
+    assert failed_checks(result.stdout) == {
+        "structure tree",
+        "marked content",
+        "document language",
+        "title shown as window title",
+        "alt text on figures",
+    }
 
 
 def test_figure_without_alt_text_is_named(pdfs, tmp_path, preflight):
     path = tmp_path / "no-alt.pdf"
     with pikepdf.open(pdfs["screen"]) as pdf:
-        figures = [obj for obj in pdf.objects
-                   if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
+        figures = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
         assert len(figures) == 2
         del figures[1].Alt
         pdf.save(path)
@@ -78,8 +86,9 @@ def test_figure_without_alt_text_is_named(pdfs, tmp_path, preflight):
 def test_unembedded_font_is_named(pdfs, tmp_path, preflight):
     path = tmp_path / "unembedded.pdf"
     with pikepdf.open(pdfs["screen"]) as pdf:
-        descriptor = next(obj for obj in pdf.objects
-                          if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor")
+        descriptor = next(
+            obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"
+        )
         name = str(descriptor.FontName).lstrip("/")
         del descriptor.FontFile2
         pdf.save(path)
@@ -91,10 +100,16 @@ def test_unembedded_font_is_named(pdfs, tmp_path, preflight):
 def _with_image(source: Path, target: Path, pixels: int, inches: float) -> None:
     """Draw a grey square image of pixels x pixels at inches x inches on page 1."""
     with pikepdf.open(source) as pdf:
-        image = pdf.make_stream(zlib.compress(bytes(pixels * pixels)), Type=pikepdf.Name.XObject,
-                                Subtype=pikepdf.Name.Image, Width=pixels, Height=pixels,
-                                ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
-                                Filter=pikepdf.Name.FlateDecode)
+        image = pdf.make_stream(
+            zlib.compress(bytes(pixels * pixels)),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=pixels,
+            Height=pixels,
+            ColorSpace=pikepdf.Name.DeviceGray,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.FlateDecode,
+        )
         page = pdf.pages[0]
         page.Resources.XObject = page.Resources.get("/XObject", pikepdf.Dictionary())
         page.Resources.XObject.ImTest = image

@@ -38,8 +38,9 @@ def test_qpdf_finds_no_problem(built, profile):
 
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_pdffonts_shows_every_font_embedded(built, profile):
-    lines = subprocess.run(["pdffonts", str(built[profile])], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
+    lines = subprocess.run(
+        ["pdffonts", str(built[profile])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert lines, "no fonts listed"
     for line in lines:
         # the columns after the name: type, encoding, emb, sub, uni, object, id
@@ -49,8 +50,12 @@ def test_pdffonts_shows_every_font_embedded(built, profile):
 
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_ghostscript_renders_every_page(built, profile):
-    result = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(built[profile])],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(built[profile])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "Error" not in result.stdout + result.stderr
 
@@ -112,8 +117,9 @@ def test_screen_is_tagged_with_language_title_and_alt_text(built):
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert str(pdf.docinfo.Title).startswith("Japan")
         assert "/StructTreeRoot" in pdf.Root
-        alts = [str(obj.Alt) for obj in pdf.objects
-                if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
+        alts = [
+            str(obj.Alt) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
+        ]
     assert alts == expected_chart_alts("japan")
     reader = pypdf.PdfReader(built["screen"])
     assert reader.outline, "the outline is missing"
@@ -124,11 +130,21 @@ def expected_chart_alts(slug: str) -> list[str]:
     country = yaml.safe_load((DATA / "countries" / f"{slug}.yaml").read_text(encoding="utf-8"))
     interests = {i["id"]: i for i in yaml.safe_load((DATA / "interests.yaml").read_text(encoding="utf-8"))}
     scale = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["rating_scale"]["max"]
-    return [f"Ratings for {country['name']['en']}, {interests[a['interest']]['short']['en']}: "
-            + ", ".join(f"{label} {a['ratings'][key]} of {scale}" for key, label in
-                        (("relevance", "Relevance"), ("willingness", "Willingness"),
-                         ("status_quo", "Status quo"), ("potential", "Potential"))) + "."
-            for a in country["assessments"] if a.get("ratings")]
+    return [
+        f"Ratings for {country['name']['en']}, {interests[a['interest']]['short']['en']}: "
+        + ", ".join(
+            f"{label} {a['ratings'][key]} of {scale}"
+            for key, label in (
+                ("relevance", "Relevance"),
+                ("willingness", "Willingness"),
+                ("status_quo", "Status quo"),
+                ("potential", "Potential"),
+            )
+        )
+        + "."
+        for a in country["assessments"]
+        if a.get("ratings")
+    ]
 
 
 def test_archive_is_pdfa3_without_encryption(built):
@@ -159,8 +175,10 @@ def test_a_build_that_misses_its_profile_writes_nothing(monkeypatch, tmp_path, c
 
 def test_attachments_do_not_carry_the_time_of_the_build():
     """WeasyPrint would date an attachment 'now'; two builds a second apart must still be identical."""
-    html = ('<html lang="en"><head><title>Attachment</title><meta name="dcterms.created" content="2023-06-30">'
-            '<link rel="attachment" href="resource:data.yaml"></head><body><p>Text</p></body></html>')
+    html = (
+        '<html lang="en"><head><title>Attachment</title><meta name="dcterms.created" content="2023-06-30">'
+        '<link rel="attachment" href="resource:data.yaml"></head><body><p>Text</p></body></html>'
+    )
     page = Page(html, DATA, {"resource:data.yaml": b"country: JP\n"})
     first = typeset(page, PROFILES["archive"])
     time.sleep(1.1)
@@ -175,8 +193,9 @@ def test_a_book_whose_chapters_miss_the_profile_names_them_and_writes_nothing(mo
     to CMYK switched off); the failures name their chapters and nothing is written."""
     monkeypatch.setitem(PROFILES, "print", dataclasses.replace(PROFILES["print"], cmyk_only=False))
     target = tmp_path / "asia-pacific.pdf"
-    status = cli.main(["region", "asia-pacific", "--profile", "print", "--jobs", "1", "--no-cache", "--quiet",
-                       "-o", str(target)])
+    status = cli.main(
+        ["region", "asia-pacific", "--profile", "print", "--jobs", "1", "--no-cache", "--quiet", "-o", str(target)]
+    )
     error = capsys.readouterr().err
     assert status == 1
     assert "does not meet the print profile" in error

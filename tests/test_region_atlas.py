@@ -39,8 +39,9 @@ def outline(path):
 def contents_entries(pages):
     """(title, page) pairs printed on the table of contents page."""
     page = next(text for text in pages if text.lstrip().startswith("CONTENTS"))
-    return [(m.group(1).strip(), int(m.group(2)))
-            for m in re.finditer(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$", page, re.MULTILINE)]
+    return [
+        (m.group(1).strip(), int(m.group(2))) for m in re.finditer(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$", page, re.MULTILINE)
+    ]
 
 
 def country_names(region=None):

@@ -15,13 +15,13 @@ SCREEN = PROFILES["screen"]
 DATED = '<meta name="dcterms.created" content="2023-06-30">'
 REFUSED = {
     "/etc/passwd": "refused to load 'file:///etc/passwd': documents may only use files from the project's "
-                   "templates/, styles/ and data folders",
+    "templates/, styles/ and data folders",
     "http://example.com/logo.png": "refused to load 'http://example.com/logo.png': documents may only use files "
-                                   "from the project's templates/, styles/ and data folders",
+    "from the project's templates/, styles/ and data folders",
     "https://example.com/style.css": "refused to load 'https://example.com/style.css': documents may only use "
-                                     "files from the project's templates/, styles/ and data folders",
+    "files from the project's templates/, styles/ and data folders",
     "ftp://example.com/x.png": "refused to load 'ftp://example.com/x.png': documents may only use files from the "
-                               "project's templates/, styles/ and data folders",
+    "project's templates/, styles/ and data folders",
 }
 
 
@@ -39,8 +39,10 @@ def test_dot_dot_escape_from_templates_is_refused():
 
 
 def test_project_styles_and_given_charts_are_served(tmp_path):
-    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
-           b'<rect width="100" height="100" fill="#ff0000"/></svg>')
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+        b'<rect width="100" height="100" fill="#ff0000"/></svg>'
+    )
     pdf = typeset(Page(DATED + '<img src="chart:test.svg" alt="a square">', DATA, {"chart:test.svg": svg}), SCREEN)
     path = tmp_path / "chart.pdf"
     path.write_bytes(pdf)
@@ -50,9 +52,12 @@ def test_project_styles_and_given_charts_are_served(tmp_path):
     assert "a square" not in text
     subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(path), str(tmp_path / "page")], check=True)
     red, green, blue = Image.open(tmp_path / "page.png").convert("RGB").split()
-    mask = ImageChops.multiply(ImageChops.multiply(  # the red pixels
-        red.point(lambda value: 255 if value > 200 else 0), green.point(lambda value: 255 if value < 60 else 0)),
-        blue.point(lambda value: 255 if value < 60 else 0))
+    mask = ImageChops.multiply(
+        ImageChops.multiply(  # the red pixels
+            red.point(lambda value: 255 if value > 200 else 0), green.point(lambda value: 255 if value < 60 else 0)
+        ),
+        blue.point(lambda value: 255 if value < 60 else 0),
+    )
     assert mask.getbbox(), "nothing red on the page: the chart is not drawn"
     left, top, right, bottom = mask.getbbox()
     assert (right - left, bottom - top) == pytest.approx((100, 100), abs=1)
@@ -65,8 +70,10 @@ def test_failed_build_leaves_the_existing_pdf_untouched(data_copy, tmp_path, cap
     (data_copy / "countries" / "japan.yaml").write_text("code: JP\nname: [unclosed\n")
     result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", output)
     assert result.returncode == 2
-    assert result.stderr == (f"{data_copy.as_posix()}/countries/japan.yaml:3:1: YAML syntax error: expected ',' or "
-                             "']', but got '<stream end>'\n1 problem found.\n")
+    assert result.stderr == (
+        f"{data_copy.as_posix()}/countries/japan.yaml:3:1: YAML syntax error: expected ',' or "
+        "']', but got '<stream end>'\n1 problem found.\n"
+    )
     assert output.read_bytes() == b"%PDF- the good edition"
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["japan.pdf"]
 

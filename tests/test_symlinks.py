@@ -25,15 +25,19 @@ def _link(link: Path, target: Path) -> None:
     link.symlink_to(target)
 
 
-@pytest.mark.parametrize("linked, command", [
-    ("regions/asia-pacific.md", ["region", "asia-pacific"]),
-    ("countries/japan/rules-based-order.md", ["country", "japan"]),
-    ("countries/japan.yaml", ["country", "india"]),
-    ("events/security-dialogue-2023.md", ["handout", "{data}/events/security-dialogue-2023.yaml"]),
-    ("packs/tokyo-delegation-2023.md", ["pack", "{data}/packs/tokyo-delegation-2023.yaml"]),
-])
-def test_a_link_out_of_the_data_folder_is_refused_by_check_and_build(data_copy, secret, tmp_path, capsys,
-                                                                       linked, command):
+@pytest.mark.parametrize(
+    "linked, command",
+    [
+        ("regions/asia-pacific.md", ["region", "asia-pacific"]),
+        ("countries/japan/rules-based-order.md", ["country", "japan"]),
+        ("countries/japan.yaml", ["country", "india"]),
+        ("events/security-dialogue-2023.md", ["handout", "{data}/events/security-dialogue-2023.yaml"]),
+        ("packs/tokyo-delegation-2023.md", ["pack", "{data}/packs/tokyo-delegation-2023.yaml"]),
+    ],
+)
+def test_a_link_out_of_the_data_folder_is_refused_by_check_and_build(
+    data_copy, secret, tmp_path, capsys, linked, command
+):
     _link(data_copy / linked, secret)
     output = tmp_path / "out.pdf"
     output.write_bytes(b"the previous good file")
@@ -53,8 +57,10 @@ def test_archive_refuses_a_linked_file_and_seals_nothing(data_copy, secret, tmp_
     status = main(["archive", "--edition", "2023", "--data", str(data_copy), "--archive-dir", str(archive)])
     captured = capsys.readouterr()
     assert status == 2
-    assert captured.err.splitlines()[0] == (f"{data_copy / 'regions' / 'notes-for-the-archive.md'}: a symbolic link "
-                                            "to a file outside its folder; put the file itself there")
+    assert captured.err.splitlines()[0] == (
+        f"{data_copy / 'regions' / 'notes-for-the-archive.md'}: a symbolic link "
+        "to a file outside its folder; put the file itself there"
+    )
     assert not archive.exists()
 
 

@@ -23,24 +23,29 @@ class Ranked:
 @dataclass(frozen=True)
 class InterestOverview:
     interest: Interest
-    ranked: list[Ranked]              # strongest partners first
+    ranked: list[Ranked]  # strongest partners first
     suspended: list[AssessmentView]
     chart: Chart | None
 
 
 def interest_overview(atlas: Atlas, interest: Interest, language: Language) -> InterestOverview:
-    views = [assessment_view(atlas, country, a, language, with_chart=False)
-             for country in atlas.countries.values() for a in country.assessments if a.interest == interest.id]
-    ranked = sorted((Ranked(v, mean(v.assessment.ratings.of(q) for q in RATED_QUESTIONS))
-                     for v in views if v.assessment.ratings),
-                    key=lambda r: (-r.score, r.view.country.name.get(language.code)))
+    views = [
+        assessment_view(atlas, country, a, language, with_chart=False)
+        for country in atlas.countries.values()
+        for a in country.assessments
+        if a.interest == interest.id
+    ]
+    ranked = sorted(
+        (Ranked(v, mean(v.assessment.ratings.of(q) for q in RATED_QUESTIONS)) for v in views if v.assessment.ratings),
+        key=lambda r: (-r.score, r.view.country.name.get(language.code)),
+    )
     chart = None
     if ranked:
         names = [r.view.country.name.get(language.code) for r in ranked]
         scores = [language.score(r.score) for r in ranked]
         alt = language.gettext("Mean rating by country for {interest}: {values}.").format(
-            interest=interest.short.get(language.code),
-            values="; ".join(f"{n} {s}" for n, s in zip(names, scores)))
+            interest=interest.short.get(language.code), values="; ".join(f"{n} {s}" for n, s in zip(names, scores))
+        )
         scale = atlas.edition.rating_scale
         chart = ranking_chart(names, [r.score for r in ranked], scores, scale.min, scale.max, alt)
     return InterestOverview(interest, ranked, [v for v in views if v.assessment.suspended], chart)
@@ -52,10 +57,14 @@ def atlas_edition(atlas: Atlas, language_code: str) -> Book:
     title = atlas.edition.title.get(language_code)
     overviews = [interest_overview(atlas, i, language) for i in atlas.interests.values()]
     body = [
-        Chapter("methodology", "methodology", _("Methodology"), {
-            "edition": atlas.edition, "text": atlas.methodology}),
-        Chapter("interests", "interests", _("Partners by interest"), {
-            "edition": atlas.edition, "overviews": overviews}, [o.chart for o in overviews if o.chart]),
+        Chapter("methodology", "methodology", _("Methodology"), {"edition": atlas.edition, "text": atlas.methodology}),
+        Chapter(
+            "interests",
+            "interests",
+            _("Partners by interest"),
+            {"edition": atlas.edition, "overviews": overviews},
+            [o.chart for o in overviews if o.chart],
+        ),
     ]
     for region in atlas.regions.values():
         body += region_chapters(atlas, region, language)
@@ -63,13 +72,29 @@ def atlas_edition(atlas: Atlas, language_code: str) -> Book:
     by_name = sorted(countries, key=lambda c: c.name.get(language_code))
     body.append(Chapter("index", "index", _("Index of countries"), {"atlas": atlas, "countries": by_name}))
     body.append(authors_chapter(atlas, countries, language))
-    front = Chapter("front", "front", title, {
-        "edition": atlas.edition, "kind": _("Yearly edition"),
-        "heading": title, "subtitle": atlas.edition.subtitle, "imprint": True,
-        "contents": contents(body)}, listed=False)
-    return Book(language_code, f"{title} {atlas.edition.edition}",
-                atlas.edition.subtitle.get(language_code) if atlas.edition.subtitle else title,
-                ", ".join(atlas.edition.editors) or atlas.edition.publisher,
-                ", ".join([r.name.get(language_code) for r in atlas.regions.values()]
-                          + [f"{_('Partner Atlas')} {atlas.edition.edition}"]),
-                atlas.edition.date.isoformat(), [front, *body])
+    front = Chapter(
+        "front",
+        "front",
+        title,
+        {
+            "edition": atlas.edition,
+            "kind": _("Yearly edition"),
+            "heading": title,
+            "subtitle": atlas.edition.subtitle,
+            "imprint": True,
+            "contents": contents(body),
+        },
+        listed=False,
+    )
+    return Book(
+        language_code,
+        f"{title} {atlas.edition.edition}",
+        atlas.edition.subtitle.get(language_code) if atlas.edition.subtitle else title,
+        ", ".join(atlas.edition.editors) or atlas.edition.publisher,
+        ", ".join(
+            [r.name.get(language_code) for r in atlas.regions.values()]
+            + [f"{_('Partner Atlas')} {atlas.edition.edition}"]
+        ),
+        atlas.edition.date.isoformat(),
+        [front, *body],
+    )

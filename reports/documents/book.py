@@ -22,13 +22,13 @@ class Chapter:
     """One chapter: starts on a new page (a right-hand one if its book says so), rendered from
     templates/chapters/<kind>.html."""
 
-    kind: str                 # e.g. "front", "region", "country", "index"
-    anchor: str               # the id of its heading; targets of contents, index and cards
-    title: str                # as listed in the table of contents
+    kind: str  # e.g. "front", "region", "country", "index"
+    anchor: str  # the id of its heading; targets of contents, index and cards
+    title: str  # as listed in the table of contents
     context: dict
     charts: list[Chart] = field(default_factory=list)
-    level: int = 1            # depth in the table of contents
-    listed: bool = True       # whether the table of contents names it
+    level: int = 1  # depth in the table of contents
+    listed: bool = True  # whether the table of contents names it
 
     @property
     def template(self) -> str:
@@ -57,7 +57,7 @@ class Book:
     created: str
     chapters: list[Chapter]
     stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])  # from styles/, in order
-    recto: bool = True        # chapters start on a right-hand page, after a blank one if need be
+    recto: bool = True  # chapters start on a right-hand page, after a blank one if need be
 
     @property
     def charts(self) -> list[Chart]:
@@ -66,9 +66,13 @@ class Book:
 
     def chapter_documents(self) -> list[tuple[str, str]]:
         """(name, HTML) of each chapter as a document of its own with the book's <head>, to typeset apart."""
-        return [(f"{chapter.kind} {chapter.anchor}",
-                 render_html("book.html", self.language, book=self, parts=[chapter.html(self.language)]))
-                for chapter in self.chapters]
+        return [
+            (
+                f"{chapter.kind} {chapter.anchor}",
+                render_html("book.html", self.language, book=self, parts=[chapter.html(self.language)]),
+            )
+            for chapter in self.chapters
+        ]
 
 
 def contents(chapters: list[Chapter]) -> list[ContentsEntry]:

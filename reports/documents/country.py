@@ -21,8 +21,8 @@ class AssessmentView:
     interest: Interest
     author: Author | None
     chart: Chart | None
-    answers: dict[str, Text]     # key question -> Markdown, in answers_language
-    answers_language: str        # the language the answers are written in
+    answers: dict[str, Text]  # key question -> Markdown, in answers_language
+    answers_language: str  # the language the answers are written in
     anchor: str
 
 
@@ -45,41 +45,62 @@ def find_country(atlas: Atlas, reference: str) -> Country:
     return country
 
 
-def rating_alt(view_country: Country, interest: Interest, assessment: Assessment, atlas: Atlas,
-               language: Language) -> str:
+def rating_alt(
+    view_country: Country, interest: Interest, assessment: Assessment, atlas: Atlas, language: Language
+) -> str:
     _ = language.gettext
     scale = atlas.edition.rating_scale
-    parts = [_("{question} {value} of {max}").format(question=_(LABELS[q]),
-                                                    value=assessment.rating(q), max=scale.max)
-             for q in RATED_QUESTIONS]
+    parts = [
+        _("{question} {value} of {max}").format(question=_(LABELS[q]), value=assessment.rating(q), max=scale.max)
+        for q in RATED_QUESTIONS
+    ]
     return _("Ratings for {country}, {interest}: {ratings}.").format(
-        country=view_country.name.get(language.code), interest=interest.short.get(language.code),
-        ratings=", ".join(parts))
+        country=view_country.name.get(language.code),
+        interest=interest.short.get(language.code),
+        ratings=", ".join(parts),
+    )
 
 
-def assessment_view(atlas: Atlas, country: Country, assessment: Assessment, language: Language,
-                    with_chart: bool = True) -> AssessmentView:
+def assessment_view(
+    atlas: Atlas, country: Country, assessment: Assessment, language: Language, with_chart: bool = True
+) -> AssessmentView:
     """with_chart=False for cards and lists, which never show the chart (drawing it is slow)."""
     interest = atlas.interests[assessment.interest]
     chart = None
     if assessment.ratings is not None and with_chart:
         scale = atlas.edition.rating_scale
-        chart = rating_chart([language.gettext(LABELS[q]) for q in RATED_QUESTIONS],
-                             [assessment.rating(q) for q in RATED_QUESTIONS], scale.min, scale.max,
-                             rating_alt(country, interest, assessment, atlas, language))
+        chart = rating_chart(
+            [language.gettext(LABELS[q]) for q in RATED_QUESTIONS],
+            [assessment.rating(q) for q in RATED_QUESTIONS],
+            scale.min,
+            scale.max,
+            rating_alt(country, interest, assessment, atlas, language),
+        )
     answers_language = language.code if language.code in assessment.answers else "en"
-    answers = {question: Text(text, answers_language)
-               for question, text in assessment.answers.get(answers_language, {}).items()}
-    return AssessmentView(country, assessment, interest, atlas.authors.get(assessment.author or ""),
-                          chart, answers, answers_language,
-                          f"{country.slug}-{assessment.interest}")
+    answers = {
+        question: Text(text, answers_language)
+        for question, text in assessment.answers.get(answers_language, {}).items()
+    }
+    return AssessmentView(
+        country,
+        assessment,
+        interest,
+        atlas.authors.get(assessment.author or ""),
+        chart,
+        answers,
+        answers_language,
+        f"{country.slug}-{assessment.interest}",
+    )
 
 
 def country_chapter(atlas: Atlas, country: Country, language: Language) -> CountryChapter:
     views = [assessment_view(atlas, country, a, language) for a in country.assessments]
-    neighbours = [assessment_view(atlas, other, a, language, with_chart=False)
-                  for other in atlas.countries_in(country.region) if other.slug != country.slug
-                  for a in other.assessments]
+    neighbours = [
+        assessment_view(atlas, other, a, language, with_chart=False)
+        for other in atlas.countries_in(country.region)
+        if other.slug != country.slug
+        for a in other.assessments
+    ]
     region = atlas.regions[country.region]
     return CountryChapter(country, region.name.get(language.code), views, neighbours, country.slug)
 
@@ -89,12 +110,17 @@ def country_dossier(atlas: Atlas, reference: str, language_code: str) -> Documen
     language = Language(language_code)
     chapter = country_chapter(atlas, country, language)
     charts = [view.chart for view in chapter.assessments if view.chart]
-    return Document("country.html", language_code, {
-        "atlas": atlas,
-        "edition": atlas.edition,
-        "chapter": chapter,
-        "authors": _authors(chapter),
-    }, charts)
+    return Document(
+        "country.html",
+        language_code,
+        {
+            "atlas": atlas,
+            "edition": atlas.edition,
+            "chapter": chapter,
+            "authors": _authors(chapter),
+        },
+        charts,
+    )
 
 
 def _authors(chapter: CountryChapter) -> list[Author]:

@@ -23,10 +23,14 @@ def rating_charts(diff: EditionDiff, language: Language) -> dict[str, Chart]:
     for interest, changes in by_interest.items():
         labels = [f"{c.country.name.get(language.code)} · {_(LABELS[c.question])}" for c in changes]
         alt = _("Rating changes for {interest} from {before} to {after}: {changes}.").format(
-            interest=diff.after.interests[interest].short.get(language.code), before=before, after=after,
-            changes="; ".join(f"{label} {c.before} → {c.after}" for label, c in zip(labels, changes)))
-        charts[interest] = dumbbell_chart(labels, [c.before for c in changes], [c.after for c in changes],
-                                          before, after, scale.min, scale.max, alt)
+            interest=diff.after.interests[interest].short.get(language.code),
+            before=before,
+            after=after,
+            changes="; ".join(f"{label} {c.before} → {c.after}" for label, c in zip(labels, changes)),
+        )
+        charts[interest] = dumbbell_chart(
+            labels, [c.before for c in changes], [c.after for c in changes], before, after, scale.min, scale.max, alt
+        )
     return charts
 
 
@@ -35,7 +39,16 @@ def diff_document(diff: EditionDiff, language_code: str, before_archived: bool, 
     language = Language(language_code)
     charts = rating_charts(diff, language)
     interests = {**diff.before.interests, **diff.after.interests}
-    return Document("diff.html", language_code, {
-        "diff": diff, "edition": diff.after.edition, "archived": (before_archived, after_archived),
-        "interests": interests, "charts": charts, "sections": SECTIONS,
-    }, list(charts.values()))
+    return Document(
+        "diff.html",
+        language_code,
+        {
+            "diff": diff,
+            "edition": diff.after.edition,
+            "archived": (before_archived, after_archived),
+            "interests": interests,
+            "charts": charts,
+            "sections": SECTIONS,
+        },
+        list(charts.values()),
+    )

@@ -19,19 +19,30 @@ def symposium_handout(atlas: Atlas, event: Event, language_code: str, booklet: b
     spec = event.spec
     qr = qr_code(spec.online, language.gettext("QR code linking to {address}").format(address=spec.online))
     speakers = spec.speakers
-    return Document("handout.html", language_code, {
-        "edition": atlas.edition,
-        "event": spec,
-        "review": event.review,
-        "keynotes": {key: s for key, s in speakers.items() if s.part == "keynote"},
-        "panel": {key: s for key, s in speakers.items() if s.part == "panel"},
-        "countries": [(country, atlas.regions[country.region].name.get(language_code),
-                       [atlas.interests[a.interest] for a in country.assessments])
-                      for country in event.countries],
-        "qr": qr,
-        "native_names": _japanese_font_installed(),
-        "booklet": booklet,
-    }, [qr], ["atlas.css", "handout.css"] + (["booklet.css"] if booklet else []))
+    return Document(
+        "handout.html",
+        language_code,
+        {
+            "edition": atlas.edition,
+            "event": spec,
+            "review": event.review,
+            "keynotes": {key: s for key, s in speakers.items() if s.part == "keynote"},
+            "panel": {key: s for key, s in speakers.items() if s.part == "panel"},
+            "countries": [
+                (
+                    country,
+                    atlas.regions[country.region].name.get(language_code),
+                    [atlas.interests[a.interest] for a in country.assessments],
+                )
+                for country in event.countries
+            ],
+            "qr": qr,
+            "native_names": _japanese_font_installed(),
+            "booklet": booklet,
+        },
+        [qr],
+        ["atlas.css", "handout.css"] + (["booklet.css"] if booklet else []),
+    )
 
 
 @cache

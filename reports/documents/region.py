@@ -27,23 +27,29 @@ def find_region(atlas: Atlas, reference: str) -> Region:
 
 def region_cards(atlas: Atlas, region: Region, language: Language) -> list[AssessmentView]:
     """Every assessment of the region's countries, as the overview's cards."""
-    return [assessment_view(atlas, country, assessment, language, with_chart=False)
-            for country in atlas.countries_in(region.slug) for assessment in country.assessments]
+    return [
+        assessment_view(atlas, country, assessment, language, with_chart=False)
+        for country in atlas.countries_in(region.slug)
+        for assessment in country.assessments
+    ]
 
 
 def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Language) -> Chart | None:
     """Countries x rated questions, grouped by interest; suspended assessments have no ratings."""
     order = list(atlas.interests)
-    rated = sorted((v for v in cards if v.assessment.ratings),
-                   key=lambda v: (order.index(v.interest.id), v.country.name.get(language.code)))
+    rated = sorted(
+        (v for v in cards if v.assessment.ratings),
+        key=lambda v: (order.index(v.interest.id), v.country.name.get(language.code)),
+    )
     if not rated:
         return None
     _ = language.gettext
     rows = [f"{v.country.name.get(language.code)} · {v.interest.short.get(language.code)}" for v in rated]
     values = [[v.assessment.rating(q) for q in RATED_QUESTIONS] for v in rated]
     scale = atlas.edition.rating_scale
-    alt = _("Ratings by country and interest: {rows}.").format(rows="; ".join(
-        f"{row} {', '.join(map(str, value))}" for row, value in zip(rows, values)))
+    alt = _("Ratings by country and interest: {rows}.").format(
+        rows="; ".join(f"{row} {', '.join(map(str, value))}" for row, value in zip(rows, values))
+    )
     return heatmap(rows, [_(LABELS[q]) for q in RATED_QUESTIONS], values, scale.min, scale.max, alt)
 
 
@@ -52,32 +58,50 @@ def region_population_chart(atlas: Atlas, region: Region, language: Language) ->
     names = [c.name.get(language.code) for c in countries]
     figures = [language.population(c.population) for c in countries]
     alt = language.gettext("Population by country: {figures}.").format(
-        figures="; ".join(f"{n} {f}" for n, f in zip(names, figures)))
-    return population_chart(names, [c.population.value for c in countries],
-                            [c.population.approximate for c in countries], figures, alt)
+        figures="; ".join(f"{n} {f}" for n, f in zip(names, figures))
+    )
+    return population_chart(
+        names, [c.population.value for c in countries], [c.population.approximate for c in countries], figures, alt
+    )
 
 
 def region_chapters(atlas: Atlas, region: Region, language: Language) -> list[Chapter]:
     """The overview of a region (outline level 1), then its countries (level 2), one chapter each."""
     cards = region_cards(atlas, region, language)
-    charts = {"heatmap": ratings_heatmap(atlas, cards, language),
-              "population": region_population_chart(atlas, region, language)}
-    overview = Chapter("region", f"region-{region.slug}", region.name.get(language.code), {
-        "edition": atlas.edition, "region": region, "cards": cards, "charts": charts},
-        [c for c in charts.values() if c])
+    charts = {
+        "heatmap": ratings_heatmap(atlas, cards, language),
+        "population": region_population_chart(atlas, region, language),
+    }
+    overview = Chapter(
+        "region",
+        f"region-{region.slug}",
+        region.name.get(language.code),
+        {"edition": atlas.edition, "region": region, "cards": cards, "charts": charts},
+        [c for c in charts.values() if c],
+    )
     chapters = [overview]
     for country in atlas.countries_in(region.slug):
         # The region's cards stand once, in the overview, not again in every country's chapter.
         dossier = replace(country_chapter(atlas, country, language), neighbours=[])
-        chapters.append(Chapter("country", dossier.anchor, country.name.get(language.code), {
-            "edition": atlas.edition, "dossier": dossier},
-            [v.chart for v in dossier.assessments if v.chart], level=2))
+        chapters.append(
+            Chapter(
+                "country",
+                dossier.anchor,
+                country.name.get(language.code),
+                {"edition": atlas.edition, "dossier": dossier},
+                [v.chart for v in dossier.assessments if v.chart],
+                level=2,
+            )
+        )
     return chapters
 
 
 def _views(atlas: Atlas, countries: list, language: Language) -> list[AssessmentView]:
-    return [assessment_view(atlas, country, a, language, with_chart=False)
-            for country in countries for a in country.assessments]
+    return [
+        assessment_view(atlas, country, a, language, with_chart=False)
+        for country in countries
+        for a in country.assessments
+    ]
 
 
 def sources_chapter(atlas: Atlas, countries: list, language: Language) -> Chapter:
@@ -93,8 +117,12 @@ def authors_chapter(atlas: Atlas, countries: list, language: Language) -> Chapte
         if view.author:
             written.setdefault(view.author.id, []).append(view)
     authors = sorted(written, key=lambda key: atlas.authors[key].name.split()[-1])
-    return Chapter("authors", "authors", language.gettext("Authors"), {
-        "authors": [(atlas.authors[key], written[key]) for key in authors]})
+    return Chapter(
+        "authors",
+        "authors",
+        language.gettext("Authors"),
+        {"authors": [(atlas.authors[key], written[key]) for key in authors]},
+    )
 
 
 def region_dossier(atlas: Atlas, reference: str, language_code: str) -> Book:
@@ -102,19 +130,29 @@ def region_dossier(atlas: Atlas, reference: str, language_code: str) -> Book:
     language = Language(language_code)
     _ = language.gettext
     countries = atlas.countries_in(region.slug)
-    body = [*region_chapters(atlas, region, language), sources_chapter(atlas, countries, language),
-            authors_chapter(atlas, countries, language)]
+    body = [
+        *region_chapters(atlas, region, language),
+        sources_chapter(atlas, countries, language),
+        authors_chapter(atlas, countries, language),
+    ]
     name = region.name.get(language_code)
-    front = Chapter("front", "front", name, {
-        "edition": atlas.edition, "kind": _("Region dossier"), "heading": name,
-        "contents": contents(body)}, listed=False)
+    front = Chapter(
+        "front",
+        "front",
+        name,
+        {"edition": atlas.edition, "kind": _("Region dossier"), "heading": name, "contents": contents(body)},
+        listed=False,
+    )
     dates = [a.date for c in countries for a in c.assessments]
-    return Book(language_code, f"{name}: {_('Region dossier')} · {atlas.edition.title.get(language_code)} "
-                f"{atlas.edition.edition}", f"{_('Region dossier')}: {name}",
-                author_names(atlas, countries) or atlas.edition.publisher,
-                f"{name}, {_('Partner Atlas')} {atlas.edition.edition}",
-                max(dates).isoformat(), [front, *body])
-
+    return Book(
+        language_code,
+        f"{name}: {_('Region dossier')} · {atlas.edition.title.get(language_code)} {atlas.edition.edition}",
+        f"{_('Region dossier')}: {name}",
+        author_names(atlas, countries) or atlas.edition.publisher,
+        f"{name}, {_('Partner Atlas')} {atlas.edition.edition}",
+        max(dates).isoformat(),
+        [front, *body],
+    )
 
 
 def author_names(atlas: Atlas, countries: list) -> str:
