@@ -179,10 +179,16 @@ class Region(Record):
         return _territory_names(data)
 
 
+def _not_in_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"{value} lies in the future; give the date the figure stood at")
+    return value
+
+
 class Population(Record):
     value: int
     approximate: bool = False
-    as_of: dt.date
+    as_of: Annotated[dt.date, AfterValidator(_not_in_future)]
     source: NonEmpty
 
     @model_validator(mode="before")

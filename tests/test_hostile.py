@@ -92,6 +92,14 @@ CASES = [
         "{data}/countries/japan.yaml:7:10: population.as_of: '2023-13-45' is not a valid date (month must be in 1..12)",
     ),
     Case(
+        "a figure as of a date in the future",
+        _replace(JAPAN, "as_of: 2020-07-01", "as_of: 2999-07-01"),
+        ("check",),
+        2,
+        "{data}/countries/japan.yaml:7:3: population.as_of: 2999-07-01 lies in the future; "
+        "give the date the figure stood at",
+    ),
+    Case(
         "lists nested 5,000 deep",
         _replace(JAPAN, "code: JP", "code: JP\nx: " + "[" * 5000 + "]" * 5000),
         ("check",),
