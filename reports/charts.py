@@ -139,6 +139,7 @@ def _setup():
         {
             "svg.fonttype": "none",  # text stays text
             "svg.hashsalt": "partner-atlas",  # fixed ids for clip paths
+            "text.parse_math": False,  # labels are names as the text prints them: '$x$' is not mathematics
             "font.family": FONT_FAMILY,
             "font.size": 8,
             "axes.edgecolor": _colour("chart-axis"),
