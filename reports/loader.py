@@ -21,7 +21,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .inputs import Inputs
-from .model import LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized, Region, TextSource
+from .model import (
+    LANGUAGES,
+    Assessment,
+    Atlas,
+    Author,
+    Country,
+    Edition,
+    Interest,
+    Limits,
+    Localized,
+    Region,
+    TextSource,
+)
 from .problems import OUTSIDE, InputError, Problem, display_path
 from .texts import check_text, split_answers
 from .yamlsource import SourceMap, decode_text, format_field, parse_yaml
@@ -37,6 +49,7 @@ class _Collector:
         self.inputs = inputs  # every file read or looked for, for the build's cache key
         self.problems: list[Problem] = []
         self.texts: list[TextSource] = []
+        self.limits = Limits()  # the edition's, once atlas.yaml is read
 
     def shown(self, path: Path) -> str:
         return display_path(path)
@@ -45,7 +58,7 @@ class _Collector:
         if not self.inputs.is_file(path):
             self.problems.append(Problem(self.shown(path), 0, 0, "", "file is missing"))
             return None
-        if not self._inside(path):
+        if not self._inside(path) or not self._within_limit(path):
             return None
         try:
             return parse_yaml(decode_text(self.inputs.read_bytes(path), self.shown(path)), self.shown(path))
@@ -54,7 +67,7 @@ class _Collector:
             return None
 
     def text(self, path: Path) -> str | None:
-        if not self._inside(path):
+        if not self._inside(path) or not self._within_limit(path):
             return None
         try:
             return decode_text(self.inputs.read_bytes(path), self.shown(path))
@@ -68,6 +81,26 @@ class _Collector:
         if path.resolve().is_relative_to(self.root.resolve()):
             return True
         self.problems.append(Problem(self.shown(path), 0, 0, "", f"{OUTSIDE}; put the file itself there"))
+        return False
+
+    def _within_limit(self, path: Path) -> bool:
+        """Whether the file is no larger than the edition's limits allow (a pasted file or a runaway
+        export would take minutes and gigabytes to typeset)."""
+        text = path.suffix == ".md"
+        limit, name = (self.limits.text_kb, "text_kb") if text else (self.limits.file_kb, "file_kb")
+        size = path.stat().st_size
+        if size <= limit * 1024:
+            return True
+        what = "a Markdown text" if text else "a YAML file"
+        self.problems.append(
+            Problem(
+                self.shown(path),
+                0,
+                0,
+                "",
+                f"the file is {_kb(size)}; {what} may be at most {limit:,} KB (limits.{name} in atlas.yaml)",
+            )
+        )
         return False
 
     def validate(
@@ -173,6 +206,23 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     edition = None
     if loaded := files.yaml(root / "atlas.yaml"):
         edition = files.validate(Edition, *loaded)
+    if edition:
+        files.limits = edition.limits
+    total = sum(path.stat().st_size for path in root.rglob("*") if path.suffix in (".yaml", ".yml", ".md"))
+    if total > files.limits.data_mb * 1024 * 1024:
+        raise InputError(
+            [
+                Problem(
+                    files.shown(root),
+                    0,
+                    0,
+                    "",
+                    f"the data folder's YAML and Markdown files "
+                    f"take {_kb(total)}; at most {files.limits.data_mb:,} MB are read "
+                    "(limits.data_mb in atlas.yaml)",
+                )
+            ]
+        )
 
     # A collection stays None when its file could not be read, so that references
     # into it are not reported as unknown on top of the real problem.
@@ -263,6 +313,10 @@ def _unused_texts(files: _Collector, root: Path, named: dict[str, set[str]]) -> 
                     f"{files.shown(country_file)} has no assessment for '{interest}'; this text would never be printed",
                 )
             )
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024 / 1024:,.1f} MB" if size >= 1024 * 1024 else f"{-(-size // 1024):,} KB"
 
 
 def _check_references(

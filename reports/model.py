@@ -139,6 +139,15 @@ def _isbn13(value: str) -> str:
     return value
 
 
+class Limits(Record):
+    """How large the input may be (data/atlas.yaml, `limits:`). A long assessment is some 10 KB; the
+    limits stop a pasted file or a runaway export from taking minutes and gigabytes to typeset."""
+
+    text_kb: int = Field(default=100, ge=1)  # one Markdown text: some 15,000 words, 40 pages
+    file_kb: int = Field(default=256, ge=1)  # one YAML file
+    data_mb: int = Field(default=64, ge=1)  # all YAML and Markdown files of the data folder
+
+
 class Edition(Record):
     """The edition the working data describes (data/atlas.yaml)."""
 
@@ -152,6 +161,7 @@ class Edition(Record):
     licence: NonEmpty
     language: Language = "en"
     rating_scale: RatingScale
+    limits: Limits = Limits()
 
 
 class Interest(Record):
