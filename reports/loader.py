@@ -165,6 +165,8 @@ def _problem(source: SourceMap, prefix: tuple, error: ErrorDetails) -> Problem:
         return source.problem(loc, f"unknown key '{loc[-1]}'")
     if kind == "missing":
         return source.problem(loc, "required field is missing")
+    if kind in ("model_type", "dict_type") and got is None and not loc:
+        return source.problem(loc, "the file is empty")
     message = error["msg"].removeprefix("Value error, ")
     if message.startswith("value: "):  # a figure's own message names its field
         loc, message = loc + ("value",), message.removeprefix("value: ")

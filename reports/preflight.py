@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,10 @@ def book_checks(pdf: bytes, profile: Profile, chapters: list[tuple[str, list[Che
 def _checks(pdf: bytes, profile: Profile, *kinds) -> list[Check]:
     try:
         document = pikepdf.open(io.BytesIO(pdf))
-    except pikepdf.PdfError as error:
-        return [Check("readable PDF", False, str(error))]
+    except pikepdf.PdfError as error:  # qpdf names the in-memory stream first: say only what is wrong
+        return [
+            Check("readable PDF", False, "not a PDF that can be read: " + re.sub(r"^stream <[^>]*>: ", "", str(error)))
+        ]
     with document:
         return [check for kind in kinds for check in kind(document, profile)]
 

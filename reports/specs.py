@@ -207,7 +207,7 @@ class Event:
 def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Event:
     read = load_spec(EventSpec, path, texts, inputs)
     spec, source, review, problems = read.spec, read.source, read.text, list(read.problems)
-    if review is None:
+    if review is None and not Path(path).with_suffix(".md").exists():  # (one that cannot be read says why)
         problems.append(
             Problem(
                 display_path(Path(path).with_suffix(".md")),

@@ -15,8 +15,15 @@ def _texts(svg: bytes) -> str:
 
 
 def test_dollar_signs_and_tex_characters_are_not_typeset_as_mathematics():
-    svg = _texts(population_chart(NAMES, [5_000_000, 1_200_000, 11_000_000], [False, False, True],
-                                  ["5,000,000", "1,200,000", "approx. 11 million"], "Population").svg)
+    svg = _texts(
+        population_chart(
+            NAMES,
+            [5_000_000, 1_200_000, 11_000_000],
+            [False, False, True],
+            ["5,000,000", "1,200,000", "approx. 11 million"],
+            "Population",
+        ).svg
+    )
     for name in NAMES:
         assert name.replace("&", "&amp;") in svg, name
 
