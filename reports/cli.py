@@ -6,6 +6,7 @@ The build itself is the library's (reports/pipeline.py, reports/kinds.py).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -50,6 +51,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
+    except OSError as error:  # the machine: a file that cannot be read, a full disk
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}; nothing was written", file=sys.stderr)
+        return 1
+    except Exception as error:  # a fault of ours: one line for the user, the trace on request
+        if os.environ.get("ATLAS_DEBUG"):
+            raise
+        print(
+            f"error: internal error ({type(error).__name__}: {error}); nothing was written. This is a bug: "
+            "please report it with the command you ran (ATLAS_DEBUG=1 shows where it happened)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _interrupt(signum, frame) -> None:

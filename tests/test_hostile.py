@@ -378,3 +378,30 @@ def test_no_process_of_a_killed_book_build_is_left(signal_name, moment, tmp_path
         os.kill(pid, signal.SIGKILL)
     assert left == []
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        (
+            PermissionError(13, "Permission denied", "data/atlas.yaml"),
+            "error: Permission denied (data/atlas.yaml); nothing was written",
+        ),
+        (
+            RuntimeError("a fault of ours"),
+            "error: internal error (RuntimeError: a fault of ours); nothing was written. This is a bug: please report it "
+            "with the command you ran (ATLAS_DEBUG=1 shows where it happened)",
+        ),
+    ],
+)
+def test_a_fault_of_the_machine_or_of_ours_is_one_line(fault, message, tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr("reports.kinds.load_atlas", broken)
+    monkeypatch.delenv("ATLAS_DEBUG", raising=False)
+    out = tmp_path / "japan.pdf"
+    out.write_bytes(GOOD)
+    assert main(["country", "japan", "-o", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert out.read_bytes() == GOOD
