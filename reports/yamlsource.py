@@ -85,20 +85,20 @@ def decode_text(raw: bytes, shown: str) -> str:
         ) from None
     text = text.removeprefix("\ufeff")
     if control := _CONTROL.search(text):
-        before = text[: control.start()]
-        line, column = before.count("\n") + 1, control.start() - (before.rfind("\n") + 1) + 1
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    "",
-                    f"invisible control character U+{ord(control[0]):04X}; remove it (it cannot be printed)",
-                )
-            ]
-        )
+        raise InputError([_control_character(text, control.start(), shown)])
     return text
+
+
+def _control_character(text: str, position: int, shown: str) -> Problem:
+    before = text[:position]
+    line, column = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+    return Problem(
+        shown,
+        line,
+        column,
+        "",
+        f"invisible control character U+{ord(text[position]):04X}; remove it (it cannot be printed)",
+    )
 
 
 # libyaml's parser when PyYAML has it (its wheels do): the same nodes and marks, several times faster.
@@ -126,19 +126,7 @@ def _load(text: str, shown: str, loader_class) -> tuple[Any, SourceMap]:
     try:
         loader = loader_class(text)
     except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere, such as a NUL
-        before = text[: error.position]
-        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    "",
-                    f"invisible control character U+{error.character:04X}; remove it (it cannot be printed)",
-                )
-            ]
-        ) from None
+        raise InputError([_control_character(text, error.position, shown)]) from None
     try:
         node = loader.get_single_node()
         if node is None:

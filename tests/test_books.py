@@ -5,14 +5,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
-import pypdf
 import pytest
 
 from reports.cache import Cache
 from reports.profiles import PROFILES
 from reports.typeset import typeset
 from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
-from tests.conftest import DATA, pdf_navigation
+from tests.conftest import DATA, pdf_navigation, pdf_pages_text
 
 HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A test book</title>
 <meta name="dcterms.created" content="2023-06-30"><meta name="dcterms.modified" content="2023-06-30">
@@ -67,15 +66,7 @@ def _reading(pdf: bytes, tmp_path: Path) -> dict:
     """What a reader meets: the text of each page (layout kept), the outline and the link targets."""
     path = tmp_path / "book.pdf"
     path.write_bytes(pdf)
-    texts = [
-        subprocess.run(
-            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for n in range(1, len(pypdf.PdfReader(path).pages) + 1)
-    ]
+    texts = pdf_pages_text(path)
     return {"pages": len(texts), "text": texts, **pdf_navigation(path)}
 
 
