@@ -17,6 +17,7 @@ Only pikepdf here: nothing knows about countries or WeasyPrint.
 from __future__ import annotations
 
 import io
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,7 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
             _write_structure(book, first, struct_kids, parent_tree, next_struct_key)
         if numbers:
             _stamp(book, [page for overlay in numbers for page in overlay.pages])
+        _compress_streams(book)
         output = io.BytesIO()
         book.save(
             output, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
@@ -92,6 +94,39 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
     finally:
         for source in [*sources, *numbers]:
             source.close()
+
+
+def _compress_streams(book: pikepdf.Pdf) -> None:
+    """Compress every stream but the XMP metadata (PDF/A wants it readable), so that no stream's
+    data ends in a carriage return.
+
+    The file writes a line feed between a stream's data and 'endstream'; after a final CR,
+    validators read CR LF as that end of line and the stream's /Length as one byte too long
+    (PDF/A: ISO 19005-2, 6.1.7.1). Compressed data ends in a checksum of the content, so such a
+    stream is changed before it is compressed: a page's or form's drawing gets a trailing line
+    feed (which draws nothing); any other stream is stored uncompressed. (The object streams the
+    save makes are compressed by qpdf, beyond our reach: one in 256 may still end in a CR.)"""
+    drawings = {
+        obj.objgen for obj in book.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form"
+    }
+    for page in book.pages:
+        contents = page.obj.get("/Contents")
+        parts = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+        drawings |= {part.objgen for part in parts}
+    for stream in book.objects:
+        if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") == pikepdf.Name.Metadata:
+            continue
+        flate = stream.get("/Filter") == pikepdf.Name.FlateDecode
+        if stream.get("/Filter") is not None and not (flate and stream.read_raw_bytes().endswith(b"\r")):
+            continue  # compressed already, and well
+        data = stream.read_bytes()
+        if stream.objgen in drawings and zlib.compress(data).endswith(b"\r"):
+            data += b"\n"
+        compressed = zlib.compress(data)
+        if compressed.endswith(b"\r"):
+            stream.write(data)
+        else:
+            stream.write(compressed, filter=pikepdf.Name.FlateDecode)
 
 
 def _copy_catalog(source: pikepdf.Pdf, book: pikepdf.Pdf) -> None:

@@ -25,6 +25,7 @@ BLEED_MM = 3
 MIN_DPI = 300
 _XMP_IDS = {  # the standard a profile claims -> (XMP property, expected value)
     "PDF/UA-1": [("pdfuaid:part", "1")],
+    "PDF/A-3A": [("pdfaid:part", "3"), ("pdfaid:conformance", "A")],
     "PDF/A-3U": [("pdfaid:part", "3"), ("pdfaid:conformance", "U")],
     "PDF/A-3B": [("pdfaid:part", "3"), ("pdfaid:conformance", "B")],
     "PDF/X-4": [("pdfxid:GTS_PDFXVersion", "PDF/X-4")],
@@ -79,7 +80,7 @@ def _checks(pdf: bytes, profile: Profile, *kinds) -> list[Check]:
 
 
 def _document_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
-    checks = [_identification(document, profile.standard)]
+    checks = [_identification(document, standard) for standard in (profile.standard, *profile.also_claims)]
     if profile.output_intent:
         checks.append(_output_intent(document, profile))
     return checks + [check for name in profile.document_checks for check in _DOCUMENT_CHECKS[name](document)]

@@ -33,6 +33,7 @@ class Profile:
     cmyk_only: bool = False  # RGB paint (charts, crop marks) turned into CMYK (reports/cmyk.py)
     no_annotations: bool = False  # links mean nothing on paper, and PDF/X keeps the print area clear of them
     output_intent: OutputIntent | None = None
+    also_claims: tuple[str, ...] = ()  # standards identified in the XMP besides `standard`
     # Preflight's checks by name, beyond those every profile has (its standard's identification, its
     # output intent, fonts embedded): of the PDF as a whole, and of what its pages draw (a book runs
     # these on each chapter).
@@ -65,10 +66,11 @@ PROFILES: dict[str, Profile] = {
     "archive": Profile(
         "archive",
         "long-term archiving",
-        "pdf/a-3u",
-        "PDF/A-3U",
+        "pdf/a-3a",
+        "PDF/A-3A",
         (),
         output_intent=OutputIntent("/GTS_PDFA1", None),
+        also_claims=("PDF/UA-1",),  # an archived edition is read with assistive technology too
         document_checks=("not encrypted", "attachments"),
     ),
 }

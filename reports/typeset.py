@@ -226,6 +226,33 @@ def _fingerprint(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile])
 _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
+_XMP_CLAIMS = {  # standards a profile claims besides WeasyPrint's own variant
+    "PDF/UA-1": b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1" />',
+}
+# PDF/A allows only the XMP properties it predefines or that the file declares in an extension schema.
+_PDFA_EXTENSIONS = {
+    "PDF/UA-1": b"""<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>The part of ISO 14289 the file conforms to</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>""",
+}
+
+
+def _claim(xmp: bytes, profile: Profile) -> bytes:
+    """The XMP with the identification of every further standard the profile claims."""
+    claims = b"".join(_XMP_CLAIMS[standard] for standard in profile.also_claims)
+    if profile.standard.startswith("PDF/A"):
+        claims += b"".join(_PDFA_EXTENSIONS[standard] for standard in profile.also_claims)
+    return xmp.replace(b"</rdf:RDF>", claims + b"</rdf:RDF>", 1) if claims else xmp
+
+
 def _finisher(profile: Profile, fingerprint: bytes):
     """Last changes to the PDF objects before WeasyPrint writes them."""
     # WeasyPrint gives PDF/X a random XMP DocumentID; one derived from the content keeps builds identical.
@@ -235,8 +262,10 @@ def _finisher(profile: Profile, fingerprint: bytes):
         if "Metadata" in pdf.catalog:
             metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
             metadata.stream = [
-                _DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk for chunk in metadata.stream
+                _claim(_DOCUMENT_ID.sub(document_id, chunk), profile) if isinstance(chunk, bytes) else chunk
+                for chunk in metadata.stream
             ]
+            metadata.compress = False  # PDF/A: the XMP stays readable without decoding (ISO 19005-1, 6.7.3)
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
         if profile.no_annotations:
             for page in pdf.objects:

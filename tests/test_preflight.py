@@ -44,7 +44,7 @@ def test_screen_pdf_is_not_a_print_pdf(pdfs, preflight):
 def test_screen_pdf_is_not_an_archive_pdf(pdfs, preflight):
     result = preflight(pdfs["screen"], "archive")
     assert result.returncode == 1
-    assert failed_checks(result.stdout) == {"PDF/A-3U identification (XMP)", "output intent"}
+    assert failed_checks(result.stdout) == {"PDF/A-3A identification (XMP)", "output intent"}
 
 
 def test_print_pdf_is_not_a_screen_pdf(pdfs, preflight):

@@ -147,10 +147,12 @@ def expected_chart_alts(slug: str) -> list[str]:
     ]
 
 
-def test_archive_is_pdfa3_without_encryption(built):
+def test_archive_is_pdfa3a_and_pdfua1_without_encryption(built):
     with pikepdf.open(built["archive"]) as pdf:
         metadata = pdf.open_metadata()
-        assert (metadata.get("pdfaid:part"), metadata.get("pdfaid:conformance")) == ("3", "U")
+        assert (metadata.get("pdfaid:part"), metadata.get("pdfaid:conformance")) == ("3", "A")
+        assert metadata.get("pdfuaid:part") == "1"
+        assert "/Filter" not in pdf.Root.Metadata  # PDF/A: the XMP is readable as it is
         assert not pdf.is_encrypted
         assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
 
