@@ -224,10 +224,24 @@ def _write_structure(book, first, struct_kids, parent_tree, next_key) -> None:
 _STAMP = "/AtlasPageNumber"
 
 
+def _untagged(form: pikepdf.Object) -> pikepdf.Object:
+    """The overlay's drawing without its marked-content tags: the stamp is an artifact as a whole,
+    and tagged content inside an artifact is an error (PDF/UA-1)."""
+    kept = [
+        instruction
+        for instruction in pikepdf.parse_content_stream(form)
+        if str(instruction.operator) not in ("BDC", "BMC", "EMC")
+    ]
+    form.write(pikepdf.unparse_content_stream(kept))
+    if "/StructParents" in form:
+        del form.StructParents
+    return form
+
+
 def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page]) -> None:
     """Draw each overlay page (the page number) onto the book's page, marked as an artifact."""
     for page, number in zip(book.pages, numbers, strict=True):
-        form = book.copy_foreign(number.as_form_xobject())
+        form = book.copy_foreign(_untagged(number.as_form_xobject()))
         # Pages may share one resources dictionary: give each page its own, with its stamp.
         resources = Dictionary({key: value for key, value in page.obj.get("/Resources", Dictionary()).items()})
         xobjects = Dictionary({key: value for key, value in resources.get("/XObject", Dictionary()).items()})
