@@ -63,9 +63,9 @@ BAD_INPUTS = {
     ),
     "ambiguous number": (
         (JAPAN, 'value: "126,476,461"', 'value: "1,234"'),
-        "data/countries/japan.yaml:6:3: population.value: '1,234' is ambiguous: it can be read as "
-        "a decimal or as a thousands group; write 1234 for the whole number, or add a unit for a "
-        "decimal (e.g. '1.234 million')",
+        "data/countries/japan.yaml:6:3: population.value: '1,234' can be read two ways: as 1234 (English: "
+        "',' grouping thousands) or as 1.234 (German: ',' as the decimal mark); write 1234 for the whole "
+        "number, or add a unit for a decimal (e.g. '1.234 million' or '1,234 Mio.')",
     ),
     "image of /etc/passwd": (
         (JAPAN_TEXT, "## Willingness", "![x](/etc/passwd)\n\n## Willingness"),
