@@ -90,13 +90,22 @@ class Language:
         return format_date(value, "d MMMM y" if self.code == "en" else "long", locale=self.code)
 
     def population(self, population: Population) -> str:
-        """'126,476,461', or for a rounded figure 'approx. 19 million'."""
+        """'126,476,461', or for a rounded figure 'approx. 19 million' (German 'ca. 19 Mio.')."""
         if not population.approximate:
             return self.number(population.value)
-        rounded = format_compact_decimal(
-            population.value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
-        )
-        return self.gettext("approx. {figure}").format(figure=rounded)
+        return self.gettext("approx. {figure}").format(figure=self._approximate(population.value))
+
+    def _approximate(self, value: int) -> str:
+        """A figure with a unit where the unit gives it whole ('19 million', '1,45 Mrd.'); otherwise
+        every digit, grouped ('220.000', '95,529,003'): a compact form would round, and below a
+        million German has no short unit (Babel prints '220000')."""
+        if value >= 10**6:
+            exponent = 3 * ((len(str(value)) - 1) // 3)  # the unit: million, billion...
+            if value % (10 ** (exponent - 2)) == 0:  # two decimals of that unit say it all
+                return format_compact_decimal(
+                    value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
+                )
+        return self.number(value)
 
 
 if __name__ == "__main__":  # setup.sh: python -m reports.i18n

@@ -1,7 +1,10 @@
 """Population figures as editors write them."""
 
+import re
+
 import pytest
 
+from reports.charts import population_chart
 from reports.figures import FigureError, parse_whole_number
 from reports.i18n import Language
 from reports.model import Population
@@ -168,13 +171,47 @@ def test_unreadable_forms_are_refused_with_advice(written, message):
 
 
 @pytest.mark.parametrize(
-    "value, approximate, printed",
+    "language, value, approximate, printed",
     [
-        (126_476_461, False, "126,476,461"),
-        (19_000_000, True, "approx. 19 million"),
-        (1_450_000_000, True, "approx. 1.45 billion"),
+        ("en", 126_476_461, False, "126,476,461"),
+        ("en", 19_000_000, True, "approx. 19 million"),
+        ("en", 1_450_000_000, True, "approx. 1.45 billion"),
+        ("en", 220_000, True, "approx. 220,000"),
+        ("en", 95_529_003, True, "approx. 95,529,003"),  # 'about 95,529,003': no digit rounded away
+        ("en", 213_401_000, True, "approx. 213,401,000"),
+        ("de", 126_476_461, False, "126.476.461"),
+        ("de", 19_000_000, True, f"ca. 19{NBSP}Mio."),  # a no-break space, as Babel writes it
+        ("de", 1_450_000_000, True, f"ca. 1,45{NBSP}Mrd."),
+        ("de", 220_000, True, "ca. 220.000"),
+        ("de", 999_999, True, "ca. 999.999"),
+        ("de", 95_529_003, True, "ca. 95.529.003"),
+        ("de", 1_200, False, "1.200"),
     ],
 )
-def test_population_prints_with_its_precision(value, approximate, printed):
+def test_population_prints_grouped_in_the_books_language(language, value, approximate, printed):
     population = Population(value=value, approximate=approximate, as_of="2020-07-01", source="test")
-    assert Language("en").population(population) == printed
+    assert Language(language).population(population) == printed
+
+
+def _bar_widths(svg: bytes) -> list[float]:
+    """The widths of the population chart's bars: the closed rectangles drawn after the two backgrounds."""
+    widths = []
+    for number, path in re.findall(rb'<g id="patch_(\d+)">\s*<path d="([^"]*)"', svg):
+        xs = [float(x) for x in re.findall(rb"[ML] ([\d.]+) ", path)]
+        if int(number) > 2 and path.rstrip().endswith(b"z"):
+            widths.append(max(xs) - min(xs))
+    return widths
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+def test_a_small_population_still_has_a_bar(approximate):
+    chart = population_chart(
+        ["China", "São Tomé and Príncipe"],
+        [1_450_233_966, 220_000],
+        [False, approximate],
+        ["1,450,233,966", "approx. 220,000"],
+        "Population by country.",
+    )
+    china, small = _bar_widths(chart.svg)
+    assert china > 200  # points
+    assert small >= 1.5  # a true-to-scale bar would be 0.05 pt: nothing on paper
