@@ -11,19 +11,30 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal
 
-from .model import Population
+from .collation import sort_key
+from .model import Localized, Population
 from .output import write_atomic
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "atlas"
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> Localized: ...
+
+
+N = TypeVar("N", bound=_Named)
 
 
 def N_(message: str) -> str:
@@ -78,6 +89,14 @@ class Language:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._translations.ngettext(singular, plural, n)
+
+    def sort_key(self, text: str) -> bytes:
+        """Orders names the way this language's alphabet does (reports/collation.py)."""
+        return sort_key(self.code, text)
+
+    def by_name(self, items: Iterable[N]) -> list[N]:
+        """Countries, regions... in the alphabetical order of their names in this language."""
+        return sorted(items, key=lambda item: self.sort_key(item.name.get(self.code)))
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.code)

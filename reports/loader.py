@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .collation import sort_key
 from .inputs import Inputs
 from .model import LANGUAGES, Assessment, Atlas, Author, Country, Edition, Interest, Localized, Region, TextSource
 from .problems import OUTSIDE, InputError, Problem, display_path
@@ -233,7 +234,7 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     methodology = _localized_text(files, root / "methodology")
     if files.problems or edition is None:
         raise InputError(files.problems)
-    ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
+    ordered = dict(sorted(countries.items(), key=lambda item: sort_key("en", item[1].name.get("en"))))
     return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
 
 
