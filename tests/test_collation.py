@@ -8,6 +8,7 @@ population chart and the ranking of an interest.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,9 +71,20 @@ def africa_data(tmp_path_factory) -> Path:
     return data
 
 
-def _built(kind, data: Path, language: str, output: Path) -> list[str]:
-    build(kind, BuildOptions(data=data, cache=None, language=language, jobs=1), output=output)
-    return pdf_pages_text(output)
+@pytest.fixture(scope="module")
+def built(africa_data, tmp_path_factory):
+    """The text of each page of a book built from the data: each book once for the module."""
+    folder, books = tmp_path_factory.mktemp("collation-books"), {}
+
+    def pages(kind, language: str) -> list[str]:
+        name = f"{type(kind).__name__}-{language}"
+        if name not in books:
+            output = folder / f"{name}.pdf"
+            build(kind, BuildOptions(data=africa_data, cache=None, language=language, jobs=1), output=output)
+            books[name] = pdf_pages_text(output)
+        return books[name]
+
+    return pages
 
 
 def _order(text: str, names: list[str]) -> list[str]:
@@ -118,8 +130,8 @@ HEADINGS = {
         ("de", ["Äthiopien", "São Tomé und Príncipe", "Senegal"]),
     ],
 )
-def test_region_dossier_lists_countries_in_the_readers_alphabet(africa_data, tmp_path, language, names):
-    pages = _built(RegionDossier("africa"), africa_data, language, tmp_path / f"africa-{language}.pdf")
+def test_region_dossier_lists_countries_in_the_readers_alphabet(built, language, names):
+    pages = built(RegionDossier("africa"), language)
     contents, cards, ratings, population = HEADINGS[language]
     assert _order(_page(pages, contents), names) == names  # the country chapters, in the contents
     overview = _page(pages, cards)
@@ -145,8 +157,8 @@ def test_region_dossier_lists_countries_in_the_readers_alphabet(africa_data, tmp
         ),
     ],
 )
-def test_atlas_index_and_ranking_follow_the_readers_alphabet(africa_data, tmp_path, language, index, chapters):
-    pages = _built(AtlasEdition(), africa_data, language, tmp_path / f"atlas-{language}.pdf")
+def test_atlas_index_and_ranking_follow_the_readers_alphabet(built, language, index, chapters):
+    pages = built(AtlasEdition(), language)
     index_heading, interests_heading, migration = chapters
     assert _order(_page(pages, index_heading), index) == index  # (the running header names the chapter)
     # Three countries rated alike for migration: the tie is broken by the alphabet, in chart and table.
@@ -154,3 +166,19 @@ def test_atlas_index_and_ranking_follow_the_readers_alphabet(africa_data, tmp_pa
     interests = "".join(pages)
     interests = interests[interests.index(interests_heading) :]
     assert _order(interests[interests.index(migration) :], tied) == tied
+
+
+@pytest.mark.parametrize(
+    "language, figures",
+    [
+        ("en", ["Population: 114,963,583", "Population: approx. 220,000", "Population: 16,743,930"]),
+        ("de", ["Bevölkerung: 114.963.583", "Bevölkerung: ca. 220.000", "Bevölkerung: 16.743.930"]),
+    ],
+)
+def test_every_figure_is_grouped_in_the_books_language(built, language, figures):
+    text = "".join(built(RegionDossier("africa"), language))
+    for figure in figures:  # on the cards
+        assert figure in text
+    # In the population chart and the country chapters too: no run of five digits or more is left ungrouped.
+    assert re.findall(r"\d{5,}", text) == []
+    assert text.count(figures[1].split(": ")[1]) >= 3  # card, chart and São Tomé's own chapter
