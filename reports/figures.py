@@ -109,8 +109,11 @@ def parse_whole_number(text: str | int | float) -> tuple[int, bool]:
     if isinstance(text, int):
         return _non_negative(text), False
     if isinstance(text, float):
-        # YAML already read '1.234' as a float: the editor's intent is unknowable.
-        text = repr(text)
+        # YAML read an unquoted '220.000' as 220.0: what was written is lost, and a guess could be 1,000 times off.
+        raise FigureError(
+            f"YAML read the figure as the decimal number {text!r}, which may not be what is written there "
+            "('220.000' becomes 220.0); put the figure in quotes, like \"220.000\""
+        )
     if not isinstance(text, str):
         raise FigureError(f"expected a number, got {type(text).__name__}")
     original = text.strip()

@@ -99,10 +99,9 @@ def test_editors_forms_are_normalised(written, value, approximate):
             "million' or '1,234 Mio.')",
         ),
         (
-            1.234,
-            "'1.234' can be read two ways: as 1.234 (English: '.' as the decimal mark) or as 1234 (German: '.' "
-            "grouping thousands); write 1234 for the whole number, or add a unit for a decimal (e.g. '1.234 "
-            "million' or '1,234 Mio.')",
+            220.0,  # an unquoted 'value: 220.000', as YAML reads it
+            "YAML read the figure as the decimal number 220.0, which may not be what is written there ('220.000' "
+            'becomes 220.0); put the figure in quotes, like "220.000"',
         ),
         (
             "ca. 220.000",
