@@ -142,6 +142,8 @@ def parse_whole_number(text: str | int | float) -> tuple[int, bool]:
     if len(distinct) > 1:
         raise FigureError(_two_readings(original, number, unit_word, distinct))
     if not distinct:
+        if unit_word and (other := next((lang for lang in BOTH if _read(number, lang) is not None), None)):
+            raise FigureError(_wrong_convention(original, number, unit_word, max(unit.factor.values()), other))
         raise FigureError(_not_a_number(original))
     reading = distinct[0]
     if not reading.whole:
@@ -158,6 +160,20 @@ def _not_a_number(original: str) -> str:
     return (
         f"'{original}' is not a number; write digits, grouped in threes if you like (126,476,461, "
         "126.476.461 or 126 476 461), or a figure with a unit ('appr. 19 million', 'rund 1,2 Mrd.')"
+    )
+
+
+def _wrong_convention(original: str, number: str, unit_word: str, factor: int, language: str) -> str:
+    """'1,5 thousand': a number written the German way with an English unit, or the other way round."""
+    unit_language, mark, grouping = ("English", ".", ",") if language == DE else ("German", ",", ".")
+    swapped = number.translate(str.maketrans(",.", ".,"))
+    same_unit = {10**3: ("thousand", "Tsd."), 10**6: ("million", "Mio."), 10**9: ("billion", "Mrd.")}.get(factor)
+    example = f"'{swapped} {unit_word}'"
+    if same_unit:
+        example += f" or '{number} {same_unit[0] if language == EN else same_unit[1]}'"
+    return (
+        f"'{original}': '{unit_word}' is {unit_language}, which writes '{mark}' before decimals and "
+        f"'{grouping}' between groups of three; write {example}"
     )
 
 

@@ -138,6 +138,22 @@ def test_editors_forms_are_normalised(written, value, approximate):
             "whole number; write all digits, or add a unit (e.g. '126,476.461 million')",
         ),
         ("1.2345 thousand", "'1.2345 thousand' is 1234.5, not a whole number; give fewer decimals"),
+        # A number written the German way with an English unit, or the other way round.
+        (
+            "1,5 thousand",
+            "'1,5 thousand': 'thousand' is English, which writes '.' before decimals and ',' between groups of "
+            "three; write '1.5 thousand' or '1,5 Tsd.'",
+        ),
+        (
+            "1.5 Mio.",
+            "'1.5 Mio.': 'Mio.' is German, which writes ',' before decimals and '.' between groups of three; "
+            "write '1,5 Mio.' or '1.5 million'",
+        ),
+        (
+            "about 1.234.567 million",
+            "'about 1.234.567 million': 'million' is English, which writes '.' before decimals and ',' between "
+            "groups of three; write '1,234,567 million' or '1.234.567 Mio.'",
+        ),
         # Forms that are no figure at all.
         (
             "19 zillion",
