@@ -179,9 +179,9 @@ def _wrong_convention(original: str, number: str, unit_word: str, factor: int, l
 
 def _find_unit(word: str, original: str) -> Unit:
     lower = word.lower()
-    if lower in CAPITALISED and word not in UNITS:
+    if lower in CAPITALISED and word != lower:  # 'Million', 'BILLION'
         return CAPITALISED[lower]
-    if lower in UNITS and (lower not in CAPITALISED or word == lower):
+    if lower in UNITS:
         return UNITS[lower]
     raise FigureError(
         f"unknown unit '{word}' in '{original}'; use thousand, million or billion (English), "
