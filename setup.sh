@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: WeasyPrint's Pango, the PDF tools the tests use, the CJK fallback font and
-# fontconfig's fc-list (the glyph check finds the CJK font with it).
+# fontconfig's fc-list (the glyph check finds the CJK font with it); ICU and what PyICU is built with
+# (the collation that sorts lists in the reader's alphabet: PyPI has no wheel of it for Linux).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 qpdf poppler-utils ghostscript fonts-noto-cjk
-          fontconfig)
+          fontconfig libicu-dev pkg-config g++ python3-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -19,6 +19,7 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
+from . import collation
 from .i18n import LOCALE_DIR
 from .inputs import unchanged
 from .output import write_atomic
@@ -36,8 +37,9 @@ def code_version() -> str:
     digest = hashlib.sha256()
     for path in sorted((PROJECT / "reports").rglob("*.py")):
         digest.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes())
-    for library in ("weasyprint", "pydyf", "pikepdf", "matplotlib", "fonttools"):
+    for library in ("weasyprint", "pydyf", "pikepdf", "matplotlib", "fonttools", "babel", "pyicu"):
         digest.update(f"{library}={version(library)}\0".encode())
+    digest.update(collation.version().encode())  # the system's ICU orders the lists
     return digest.hexdigest()
 
 

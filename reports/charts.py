@@ -270,21 +270,29 @@ def heatmap(
     return Chart(_svg(figure), alt)
 
 
+SMALLEST_BAR = 0.006  # of the longest bar: about 1.5 pt at the chart's printed width
+
+
 @drawn_once
 def population_chart(
     labels: list[str], values: list[int], approximate: list[bool], value_labels: list[str], alt: str
 ) -> Chart:
-    """Population bars; a rounded figure is drawn hatched and open, so it never passes for an exact one."""
+    """Population bars; a rounded figure is drawn hatched and open, so it never passes for an exact one.
+
+    A bar is never narrower than SMALLEST_BAR of the longest: beside China's, a country of a
+    hundred thousand would have no bar at all. Its figure stands next to it.
+    """
     plt = _setup()
     figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(labels) + 0.5))
     positions = list(range(len(labels)))[::-1]
-    top = max(values)
+    top = max(values) or 1
     for y, value, rough, text in zip(positions, values, approximate, value_labels):
+        width = max(value, top * SMALLEST_BAR) if value > 0 else 0
         if rough:
-            axes.barh(y, value, height=0.6, facecolor="white", edgecolor=_colour("ink"), hatch="////", linewidth=0.8)
+            axes.barh(y, width, height=0.6, facecolor="white", edgecolor=_colour("ink"), hatch="////", linewidth=0.8)
         else:
-            axes.barh(y, value, height=0.6, color=_colour("ink"))
-        axes.text(value + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color=_colour("text"))
+            axes.barh(y, width, height=0.6, color=_colour("ink"))
+        axes.text(width + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color=_colour("text"))
     axes.set_yticks(positions, labels)
     axes.set_xlim(0, top * 1.3)
     axes.set_xticks([])

@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .collation import sort_key
 from .model import Assessment, Atlas, Country, Text
 from .questions import KEY_QUESTIONS, RATED_QUESTIONS
 
@@ -75,11 +76,15 @@ def _assessments(atlas: Atlas) -> dict[Key, tuple[Country, Assessment]]:
 def compare(before: Atlas, after: Atlas, language: str = "en") -> EditionDiff:
     old, new = _assessments(before), _assessments(after)
     changes, ratings, texts = [], [], []
-    for key in sorted(old.keys() - new.keys()):
+
+    def by_name(keys: set[Key], atlas: dict[Key, tuple[Country, Assessment]]) -> list[Key]:
+        return sorted(keys, key=lambda k: (sort_key(language, atlas[k][0].name.get(language)), k[1]))
+
+    for key in by_name(old.keys() - new.keys(), old):
         changes.append(AssessmentChange(old[key][0], key[1], "removed"))
-    for key in sorted(new.keys() - old.keys()):
+    for key in by_name(new.keys() - old.keys(), new):
         changes.append(AssessmentChange(new[key][0], key[1], "added"))
-    for key in sorted(old.keys() & new.keys(), key=lambda k: (new[k][0].name.get(language), k[1])):
+    for key in by_name(old.keys() & new.keys(), new):
         (_, a), (country, b) = old[key], new[key]
         if a.suspended != b.suspended:
             changes.append(AssessmentChange(country, key[1], "suspended" if b.suspended else "resumed"))
@@ -96,9 +101,8 @@ def compare(before: Atlas, after: Atlas, language: str = "en") -> EditionDiff:
         ]
         texts += [TextChange(country, key[1], section, word_diff(x, y)) for section, x, y in sections if x != y]
     facts = []
-    for slug in sorted(
-        before.countries.keys() & after.countries.keys(), key=lambda s: after.countries[s].name.get(language)
-    ):
+    both = before.countries.keys() & after.countries.keys()
+    for slug in sorted(both, key=lambda s: sort_key(language, after.countries[s].name.get(language))):
         earlier, later = before.countries[slug], after.countries[slug]
         if (earlier.population.value, earlier.population.approximate) != (
             later.population.value,

@@ -11,19 +11,30 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal
 
-from .model import Population
+from .collation import sort_key
+from .model import Localized, Population
 from .output import write_atomic
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "atlas"
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> Localized: ...
+
+
+N = TypeVar("N", bound=_Named)
 
 
 def N_(message: str) -> str:
@@ -79,6 +90,14 @@ class Language:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._translations.ngettext(singular, plural, n)
 
+    def sort_key(self, text: str) -> bytes:
+        """Orders names the way this language's alphabet does (reports/collation.py)."""
+        return sort_key(self.code, text)
+
+    def by_name(self, items: Iterable[N]) -> list[N]:
+        """Countries, regions... in the alphabetical order of their names in this language."""
+        return sorted(items, key=lambda item: self.sort_key(item.name.get(self.code)))
+
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.code)
 
@@ -90,13 +109,22 @@ class Language:
         return format_date(value, "d MMMM y" if self.code == "en" else "long", locale=self.code)
 
     def population(self, population: Population) -> str:
-        """'126,476,461', or for a rounded figure 'approx. 19 million'."""
+        """'126,476,461', or for a rounded figure 'approx. 19 million' (German 'ca. 19 Mio.')."""
         if not population.approximate:
             return self.number(population.value)
-        rounded = format_compact_decimal(
-            population.value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
-        )
-        return self.gettext("approx. {figure}").format(figure=rounded)
+        return self.gettext("approx. {figure}").format(figure=self._approximate(population.value))
+
+    def _approximate(self, value: int) -> str:
+        """A figure with a unit where the unit gives it whole ('19 million', '1,45 Mrd.'); otherwise
+        every digit, grouped ('220.000', '95,529,003'): a compact form would round, and below a
+        million German has no short unit (Babel prints '220000')."""
+        if value >= 10**6:
+            exponent = 3 * ((len(str(value)) - 1) // 3)  # the unit: million, billion...
+            if value % (10 ** (exponent - 2)) == 0:  # two decimals of that unit say it all
+                return format_compact_decimal(
+                    value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
+                )
+        return self.number(value)
 
 
 if __name__ == "__main__":  # setup.sh: python -m reports.i18n

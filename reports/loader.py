@@ -13,6 +13,7 @@ Layout of a data folder (see README.md, "Adding a country"):
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -20,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .collation import sort_key
 from .inputs import Inputs
 from .model import (
     LANGUAGES,
@@ -261,6 +263,7 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     scale = edition.rating_scale if edition else None
     countries = {}
     named: dict[str, set[str]] = {}  # the interests each country file names
+    sources: dict[str, SourceMap] = {}  # where each country's values stand, for the uniqueness check
     for path in files.inputs.glob(root / "countries", "*.yaml"):
         loaded = files.yaml(path)
         if not loaded:
@@ -278,15 +281,61 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
             if a.interest in (interests or {})
         ]
         countries[path.stem] = country.model_copy(update={"slug": path.stem, "assessments": assessments})
+        sources[path.stem] = source
     _unused_texts(files, root, named)
+    _check_unique(files, countries, sources)
 
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
     methodology = _localized_text(files, root / "methodology")
     if files.problems or edition is None:
         raise InputError(files.problems)
-    ordered = dict(sorted(countries.items(), key=lambda item: item[1].name.get("en")))
+    ordered = dict(sorted(countries.items(), key=lambda item: sort_key("en", item[1].name.get("en"))))
     return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
+
+
+def _check_unique(files: _Collector, countries: dict[str, Country], sources: dict[str, SourceMap]) -> None:
+    """One country, one file: an ISO code, a file name (in any letter case) or a name in any
+    language used by two files would print the country twice. The later file is told where the
+    earlier one gave it."""
+    seen: dict[tuple, tuple[str, tuple]] = {}  # (what, value) -> (slug, field) of the first file to give it
+
+    def first(slug: str, key: tuple, field: tuple) -> tuple[str, tuple] | None:
+        if key in seen:
+            return seen[key]
+        seen[key] = (slug, field)
+        return None
+
+    def where(slug: str, field: tuple) -> str:
+        return f"{sources[slug].file}:{sources[slug].locate(field)[0]}"
+
+    for slug, country in countries.items():
+        source = sources[slug]
+        if earlier := first(slug, ("slug", slug.casefold()), ()):
+            files.problems.append(
+                source.problem(
+                    (),
+                    f"the file name differs from {sources[earlier[0]].file} only in letter case; "
+                    "rename one (a country has one file)",
+                )
+            )
+        if earlier := first(slug, ("code", country.code), ("code",)):
+            files.problems.append(
+                source.problem(
+                    ("code",), f"ISO code '{country.code}' is already used by {where(*earlier)}; a country has one file"
+                )
+            )
+        for language in LANGUAGES:
+            name = country.name.get(language)
+            key = ("name", language, unicodedata.normalize("NFKC", " ".join(name.split())).casefold())
+            if earlier := first(slug, key, ("name", language)):
+                files.problems.append(
+                    source.problem(
+                        ("name", language),
+                        f"the name '{name}' is already used by {where(*earlier)}; a country has one file",
+                    )
+                )
+                break
 
 
 def _unused_texts(files: _Collector, root: Path, named: dict[str, set[str]]) -> None:

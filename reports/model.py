@@ -331,7 +331,7 @@ class Atlas:
     interests: dict[str, Interest]
     authors: dict[str, Author]
     regions: dict[str, Region]
-    countries: dict[str, Country]  # by slug, in name order
+    countries: dict[str, Country]  # by slug, in the order of their English names (documents sort for their language)
     texts: tuple[TextSource, ...] = ()  # every text that can exist per language, for coverage
     methodology: Localized | None = None  # methodology.md: the key questions and the rating scale
 

@@ -1,5 +1,6 @@
 """`build.py check`: every problem in one run, as file:line:col: field: message, exit status 2."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,9 @@ BAD_INPUTS = {
     ),
     "ambiguous number": (
         (JAPAN, 'value: "126,476,461"', 'value: "1,234"'),
-        "data/countries/japan.yaml:6:3: population.value: '1,234' is ambiguous: it can be read as "
-        "a decimal or as a thousands group; write 1234 for the whole number, or add a unit for a "
-        "decimal (e.g. '1.234 million')",
+        "data/countries/japan.yaml:6:3: population.value: '1,234' can be read two ways: as 1234 (English: "
+        "',' grouping thousands) or as 1.234 (German: ',' as the decimal mark); write 1234 for the whole "
+        "number, or add a unit for a decimal (e.g. '1.234 million' or '1,234 Mio.')",
     ),
     "image of /etc/passwd": (
         (JAPAN_TEXT, "## Willingness", "![x](/etc/passwd)\n\n## Willingness"),
@@ -195,3 +196,52 @@ def test_check_covers_pack_and_event_files(data_copy, capsys, monkeypatch):
     assert len(lines) == 2 and lines[-1] == "1 problem found."
     assert lines[0].startswith("data/packs/tokyo-delegation-2023.yaml:")
     assert "unknown country 'japn'" in lines[0]
+
+
+def _second_country_file(data: Path, slug: str, old: str | None = None, new: str = "") -> None:
+    """A copy of Japan's file (and its texts) as countries/<slug>.yaml, with `old` replaced by `new`."""
+    text = (data / JAPAN).read_text()
+    (data / "countries" / f"{slug}.yaml").write_text(text.replace(old, new, 1) if old else text)
+    shutil.copytree(data / "countries" / "japan", data / "countries" / slug)
+
+
+def test_a_country_given_twice_is_refused_naming_both_files_and_lines(data_copy, capsys, monkeypatch):
+    _second_country_file(data_copy, "nippon")
+    status, lines = _check(data_copy, capsys, monkeypatch)
+    assert status == 2
+    assert lines == [
+        "data/countries/nippon.yaml:1:1: code: ISO code 'JP' is already used by data/countries/japan.yaml:1; "
+        "a country has one file",
+        "data/countries/nippon.yaml:2:8: name.en: the name 'Japan' is already used by data/countries/japan.yaml:2; "
+        "a country has one file",
+        "2 problems found.",
+    ]
+
+
+def test_a_name_given_twice_is_refused_in_any_language(data_copy, capsys, monkeypatch):
+    # Another code, and an English name of its own, but the German name of Japan (letter case aside).
+    _second_country_file(
+        data_copy, "korea", 'code: JP\nname: {en: "Japan", de: "Japan"}', 'code: KR\nname: {en: "Korea", de: "JAPAN"}'
+    )
+    status, lines = _check(data_copy, capsys, monkeypatch)
+    assert status == 2
+    assert lines == [
+        "data/countries/korea.yaml:2:21: name.de: the name 'JAPAN' is already used by data/countries/japan.yaml:2; "
+        "a country has one file",
+        "1 problem found.",
+    ]
+
+
+def test_file_names_that_differ_only_in_letter_case_are_refused(data_copy, capsys, monkeypatch):
+    _second_country_file(data_copy, "Vietnam", "code: JP", "code: KR")
+    (data_copy / "countries" / "Vietnam.yaml").write_text(
+        (data_copy / "countries" / "Vietnam.yaml")
+        .read_text()
+        .replace('name: {en: "Japan", de: "Japan"}', 'name: "South Korea"')
+    )
+    status, lines = _check(data_copy, capsys, monkeypatch)
+    assert status == 2
+    assert lines[0] == (
+        "data/countries/vietnam.yaml:1:1: the file name differs from data/countries/Vietnam.yaml only in letter "
+        "case; rename one (a country has one file)"
+    )

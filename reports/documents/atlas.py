@@ -37,7 +37,7 @@ def interest_overview(atlas: Atlas, interest: Interest, language: Language) -> I
     ]
     ranked = sorted(
         (Ranked(v, mean(v.assessment.ratings.of(q) for q in RATED_QUESTIONS)) for v in views if v.assessment.ratings),
-        key=lambda r: (-r.score, r.view.country.name.get(language.code)),
+        key=lambda r: (-r.score, language.sort_key(r.view.country.name.get(language.code))),
     )
     chart = None
     if ranked:
@@ -66,11 +66,11 @@ def atlas_edition(atlas: Atlas, language_code: str) -> Book:
             [o.chart for o in overviews if o.chart],
         ),
     ]
-    for region in atlas.regions.values():
+    regions = language.by_name(atlas.regions.values())
+    for region in regions:
         body += region_chapters(atlas, region, language)
-    countries = list(atlas.countries.values())
-    by_name = sorted(countries, key=lambda c: c.name.get(language_code))
-    body.append(Chapter("index", "index", _("Index of countries"), {"atlas": atlas, "countries": by_name}))
+    countries = language.by_name(atlas.countries.values())
+    body.append(Chapter("index", "index", _("Index of countries"), {"atlas": atlas, "countries": countries}))
     body.append(authors_chapter(atlas, countries, language))
     front = Chapter(
         "front",
@@ -91,10 +91,7 @@ def atlas_edition(atlas: Atlas, language_code: str) -> Book:
         f"{title} {atlas.edition.edition}",
         atlas.edition.subtitle.get(language_code) if atlas.edition.subtitle else title,
         ", ".join(atlas.edition.editors) or atlas.edition.publisher,
-        ", ".join(
-            [r.name.get(language_code) for r in atlas.regions.values()]
-            + [f"{_('Partner Atlas')} {atlas.edition.edition}"]
-        ),
+        ", ".join([r.name.get(language_code) for r in regions] + [f"{_('Partner Atlas')} {atlas.edition.edition}"]),
         atlas.edition.date.isoformat(),
         [front, *body],
     )

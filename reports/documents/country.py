@@ -97,7 +97,7 @@ def country_chapter(atlas: Atlas, country: Country, language: Language) -> Count
     views = [assessment_view(atlas, country, a, language) for a in country.assessments]
     neighbours = [
         assessment_view(atlas, other, a, language, with_chart=False)
-        for other in atlas.countries_in(country.region)
+        for other in language.by_name(atlas.countries_in(country.region))
         if other.slug != country.slug
         for a in other.assessments
     ]

@@ -29,7 +29,7 @@ def region_cards(atlas: Atlas, region: Region, language: Language) -> list[Asses
     """Every assessment of the region's countries, as the overview's cards."""
     return [
         assessment_view(atlas, country, assessment, language, with_chart=False)
-        for country in atlas.countries_in(region.slug)
+        for country in language.by_name(atlas.countries_in(region.slug))
         for assessment in country.assessments
     ]
 
@@ -39,7 +39,7 @@ def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Languag
     order = list(atlas.interests)
     rated = sorted(
         (v for v in cards if v.assessment.ratings),
-        key=lambda v: (order.index(v.interest.id), v.country.name.get(language.code)),
+        key=lambda v: (order.index(v.interest.id), language.sort_key(v.country.name.get(language.code))),
     )
     if not rated:
         return None
@@ -54,7 +54,8 @@ def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Languag
 
 
 def region_population_chart(atlas: Atlas, region: Region, language: Language) -> Chart:
-    countries = sorted(atlas.countries_in(region.slug), key=lambda c: -c.population.value)
+    # Largest first; countries of equal population in alphabetical order.
+    countries = sorted(language.by_name(atlas.countries_in(region.slug)), key=lambda c: -c.population.value)
     names = [c.name.get(language.code) for c in countries]
     figures = [language.population(c.population) for c in countries]
     alt = language.gettext("Population by country: {figures}.").format(
@@ -80,7 +81,7 @@ def region_chapters(atlas: Atlas, region: Region, language: Language) -> list[Ch
         [c for c in charts.values() if c],
     )
     chapters = [overview]
-    for country in atlas.countries_in(region.slug):
+    for country in language.by_name(atlas.countries_in(region.slug)):
         # The region's cards stand once, in the overview, not again in every country's chapter.
         dossier = replace(country_chapter(atlas, country, language), neighbours=[])
         chapters.append(
@@ -116,7 +117,7 @@ def authors_chapter(atlas: Atlas, countries: list, language: Language) -> Chapte
     for view in _views(atlas, countries, language):
         if view.author:
             written.setdefault(view.author.id, []).append(view)
-    authors = sorted(written, key=lambda key: atlas.authors[key].name.split()[-1])
+    authors = sorted(written, key=lambda key: language.sort_key(_surname_first(atlas.authors[key].name)))
     return Chapter(
         "authors",
         "authors",
@@ -129,7 +130,7 @@ def region_dossier(atlas: Atlas, reference: str, language_code: str) -> Book:
     region = find_region(atlas, reference)
     language = Language(language_code)
     _ = language.gettext
-    countries = atlas.countries_in(region.slug)
+    countries = language.by_name(atlas.countries_in(region.slug))
     body = [
         *region_chapters(atlas, region, language),
         sources_chapter(atlas, countries, language),
@@ -148,12 +149,19 @@ def region_dossier(atlas: Atlas, reference: str, language_code: str) -> Book:
         language_code,
         f"{name}: {_('Region dossier')} · {atlas.edition.title.get(language_code)} {atlas.edition.edition}",
         f"{_('Region dossier')}: {name}",
-        author_names(atlas, countries) or atlas.edition.publisher,
+        author_names(atlas, countries, language) or atlas.edition.publisher,
         f"{name}, {_('Partner Atlas')} {atlas.edition.edition}",
         max(dates).isoformat(),
         [front, *body],
     )
 
 
-def author_names(atlas: Atlas, countries: list) -> str:
-    return ", ".join(sorted({atlas.authors[a.author].name for c in countries for a in c.assessments if a.author}))
+def author_names(atlas: Atlas, countries: list, language: Language) -> str:
+    names = {atlas.authors[a.author].name for c in countries for a in c.assessments if a.author}
+    return ", ".join(sorted(names, key=language.sort_key))
+
+
+def _surname_first(name: str) -> str:
+    """'Rabea Brauer' -> 'Brauer Rabea': authors are listed by surname, then first names."""
+    *first, surname = name.split()
+    return " ".join([surname, *first])
