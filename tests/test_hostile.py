@@ -293,13 +293,14 @@ CASES = [
     Case("--scheduler that is no address", None, ("region", "asia-pacific", "--scheduler", "nonsense", "-o", "{out}"), 2,
          "scheduler 'nonsense': expected an address like tcp://127.0.0.1:8786"),
     Case("--scheduler where nothing listens", None, ("region", "asia-pacific", "--scheduler", "tcp://127.0.0.1:9", "-o", "{out}"), 1,
-         "error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 10 s; is it running?"),
+         "error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 2 s; is it running?"),
 ]
 # fmt: on
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_bad_input_gets_one_clear_message(case: Case, data_copy, tmp_path, capsys):
+def test_bad_input_gets_one_clear_message(case: Case, data_copy, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("reports.workers.SCHEDULER_TIMEOUT", 2)  # the documented 10 s, shortened for the suite
     if case.mutate:
         case.mutate(data_copy)
     out = tmp_path / "previous.pdf"
