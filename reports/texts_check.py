@@ -1,0 +1,177 @@
+"""What `check` refuses in an editor's Markdown: whatever would not print as written.
+
+Every problem names the line it stands on in the file. markdown-it gives a block's first line; a
+run of text inside it is placed by counting the line breaks before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from .markdown import MAX_NESTING, parsed
+from .problems import Problem
+
+_CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
+_UNRESOLVED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
+_INSTEAD = {  # what to write in Markdown instead of a tag
+    "b": "write **bold** or *italic* for emphasis",
+    "strong": "write **bold** or *italic* for emphasis",
+    "i": "write *italic* for emphasis",
+    "em": "write *italic* for emphasis",
+    "u": "write *italic* for emphasis",
+    "br": "leave a blank line to start a new paragraph",
+    "p": "leave a blank line to start a new paragraph",
+    "sup": "write a footnote as [^1] and its text as '[^1]: ...' below the paragraph",
+    "table": "write a Markdown table ('| a | b |' rows)",
+    "a": "name outside sources under 'sources'",
+    "img": "texts cannot include images (charts are drawn from the data)",
+}
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The heading levels a text may use where it is printed."""
+
+    top: int  # the highest level it may write ('##' under a document's or chapter's title)
+    deepest: int
+    above: str  # what a higher heading would stand beside
+
+
+TEXT_HEADINGS = Headings(top=2, deepest=6, above="the title of its page")
+# '##' headings are the key questions; an answer's sub-headings are printed one level lower (h4, h5).
+ANSWER_HEADINGS = Headings(top=3, deepest=4, above="the key questions")
+
+
+def check_text(markdown: str, file: str, first_line: int = 1, headings: Headings | None = None) -> list[Problem]:
+    """Problems in a Markdown text whose first line is line `first_line` of `file`."""
+    tokens, env = parsed(markdown, "en")
+    rules = headings or TEXT_HEADINGS
+    problems = [Problem(file, first_line + line, 0, "", message) for line, message in _problems(tokens, rules)]
+    problems += [Problem(file, first_line + line, 0, "", message) for line, message in _unused_notes(markdown, env)]
+    return sorted(problems)
+
+
+def _problems(tokens: list[Token], headings: Headings) -> Iterator[tuple[int, str]]:
+    top = headings.top
+    previous_heading = top - 1
+    for index, block in enumerate(tokens):
+        line = block.map[0] if block.map else 0
+        if block.nesting == 1 and block.type in _CONTAINERS and block.level + 1 >= MAX_NESTING:
+            yield (
+                line,
+                (
+                    f"quotes or lists nested {MAX_NESTING} levels deep or more cannot be printed "
+                    "(the text inside would be lost); nest them less deeply"
+                ),
+            )
+            return
+        if block.type == "html_block":
+            yield line, _raw_html(block.content)
+        elif block.type == "heading_open":
+            level = int(block.tag[1:])
+            title = tokens[index + 1].content
+            if level < top:
+                yield (
+                    line,
+                    (
+                        f"heading '{'#' * level} {title}' would stand beside {headings.above}; "
+                        f"write '{'#' * top} {title}'"
+                    ),
+                )
+            elif level > previous_heading + 1:
+                yield (
+                    line,
+                    f"heading '{'#' * level} {title}' skips a level; write '{'#' * (previous_heading + 1)} {title}'",
+                )
+            elif level > headings.deepest:
+                yield (
+                    line,
+                    (
+                        f"heading '{'#' * level} {title}' is nested too deep; "
+                        f"use '{'#' * top}' to '{'#' * headings.deepest}'"
+                    ),
+                )
+            previous_heading = max(level, top - 1)
+        elif block.type == "footnote_open":
+            yield from _note_shape(tokens, index)
+        for offset, token in _placed(block):
+            yield from _inline_problem(token, line + offset)
+
+
+def _placed(block: Token) -> Iterator[tuple[int, Token]]:
+    """The inline tokens of a block with the line each stands on, counted from the block's first."""
+    offset = 0
+    for token in block.children or ():
+        if token.type in ("softbreak", "hardbreak"):
+            offset += 1
+        yield offset, token
+
+
+def _inline_problem(token: Token, line: int) -> Iterator[tuple[int, str]]:
+    if token.type == "image":
+        yield (
+            line,
+            (f"image '{token.attrGet('src')}' refused: texts cannot include images (charts are drawn from the data)"),
+        )
+    elif token.type == "link_open":
+        href = str(token.attrGet("href") or "")
+        if not href.startswith("#"):
+            yield (
+                line,
+                (
+                    f"link to '{href}' refused: texts may only link within the document; "
+                    "name outside sources under 'sources'"
+                ),
+            )
+    elif token.type == "html_inline" and not token.content.startswith("</"):
+        yield line, _raw_html(token.content)
+    elif token.type == "text" and (match := _UNRESOLVED_NOTE.search(token.content)):
+        yield (
+            line,
+            (
+                f"footnote '{match.group(0)}' has no text: write '{match.group(0)}: ...' "
+                "below the paragraph, in the same section"
+            ),
+        )
+
+
+def _raw_html(html: str) -> str:
+    shown = html.strip().splitlines()[0] if html.strip() else html
+    match = _TAG.match(shown)
+    instead = _INSTEAD.get(match.group(1).lower(), "write Markdown instead") if match else "write Markdown instead"
+    return f"raw HTML '{shown[:40]}' refused: it would be printed as text; {instead}"
+
+
+def _note_shape(tokens: list[Token], start: int) -> Iterator[tuple[int, str]]:
+    """A footnote is printed inline at the foot of the page: one paragraph of text."""
+    label = tokens[start].meta.get("label", "")
+    blocks = []
+    for token in tokens[start + 1 :]:
+        if token.type == "footnote_close":
+            break
+        if token.level == tokens[start].level + 1 and token.nesting == 1:
+            blocks.append(token)
+    if len(blocks) > 1 or any(block.type != "paragraph_open" for block in blocks):
+        line = next((block.map[0] for block in blocks if block.map), 0)
+        yield line, f"footnote '[^{label}]' must be one paragraph of text (no lists, tables or second paragraphs)"
+
+
+def _unused_notes(markdown: str, env: dict) -> Iterator[tuple[int, str]]:
+    """Notes written but never called are dropped by the parser: say so where they stand."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    lines = markdown.splitlines()
+    for key, note_id in refs.items():
+        if note_id != -1:
+            continue
+        label = key[1:]
+        definition = re.compile(r"^ {0,3}\[\^" + re.escape(label) + r"\]:")
+        line = next((number for number, text in enumerate(lines) if definition.match(text)), 0)
+        yield (
+            line,
+            f"footnote '[^{label}]' is never called: put '[^{label}]' in the text where it belongs, or remove it",
+        )
