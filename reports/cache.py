@@ -36,7 +36,7 @@ def code_version() -> str:
     digest = hashlib.sha256()
     for path in sorted((PROJECT / "reports").rglob("*.py")):
         digest.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes())
-    for library in ("weasyprint", "pydyf", "pikepdf", "matplotlib", "fonttools"):
+    for library in ("weasyprint", "pydyf", "pikepdf", "matplotlib", "fonttools", "markdown-it-py", "mdit-py-plugins"):
         digest.update(f"{library}={version(library)}\0".encode())
     return digest.hexdigest()
 
