@@ -8,8 +8,9 @@ is left to styles/:
 - a table is a `text-table`; its columns carry the alignment written as a class (`align-left`,
   `align-center`, `align-right`), a column of figures also `number`; header cells have
   `scope="col"`;
-- a footnote is printed at its call as `<span class="footnote">` (the stylesheet floats it to the
-  foot of the page, WeasyPrint numbers it); a second call of the same note links to it;
+- a footnote is printed where it is called: a link `<a class="footnote-call">` to the note, then
+  the note `<span class="footnote">`, which the stylesheet floats to the foot of the page and
+  numbers; a second call of the same note is a link to it, with its number;
 - headings are moved down by the `heading_shift` the template asks for (a `###` under a key
   question printed as `h3` becomes `h4`), so the document's headings never skip a level.
 """
@@ -154,9 +155,11 @@ def _footnote_bodies(tokens: list[Token]) -> dict[int, list[Token]]:
 
 
 def _footnote(self, tokens, index, options, env) -> str:
+    """The call, a link to the note (numbered by the stylesheet, counting the calls), then the note
+    itself, which the stylesheet floats to the foot of the page."""
     meta = tokens[index].meta
     anchor = f"note-{env['note_prefix']}-{meta['id'] + 1}"
     if meta.get("subId", 0) > 0:  # the same note called again: its number, linked to it
-        return f'<a class="footnote-again" href="#{anchor}"></a>'
+        return f'<a class="footnote-call again" href="#{anchor}"></a>'
     body = " ".join(self.renderInline(inline.children or [], options, env) for inline in env["notes"][meta["id"]])
-    return f'<span class="footnote" id="{anchor}">{body}</span>'
+    return f'<a class="footnote-call" href="#{anchor}"></a><span class="footnote" id="{anchor}">{body}</span>'

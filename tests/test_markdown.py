@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
+import pypdf
 import pytest
 
 from reports import BuildOptions, CountryDossier, build
@@ -23,8 +24,8 @@ ADDITIONS = {
         "## Willingness",
         """### Shared positions in the G7
 
-Both governments coordinate closely[^g7] on sanctions and aid; the figures below
-show the weight of each forum.[^src]
+Both governments coordinate closely[^g7] on sanctions and aid, as noted above[^g7];
+the figures below show the weight of each forum.[^src]
 
 | Forum | Since | Share of meetings | Comment |
 |:------|:-----:|------------------:|---------|
@@ -42,8 +43,8 @@ show the weight of each forum.[^src]
         "## Bereitschaft",
         """### Gemeinsame Positionen in der G7
 
-Beide Regierungen stimmen sich eng ab[^g7]; die Zahlen zeigen das Gewicht
-der Foren.[^src]
+Beide Regierungen stimmen sich eng ab[^g7], wie oben vermerkt[^g7]; die Zahlen
+zeigen das Gewicht der Foren.[^src]
 
 | Forum | Seit | Anteil der Treffen | Bemerkung |
 |:------|:----:|-------------------:|-----------|
@@ -74,7 +75,7 @@ def _write(data: Path, language: str) -> None:
     text = text.replace(potential, LONG_TABLE + "\n" + potential, 1)
     heading_after_second = "## Status quo"
     text = text.replace(heading_after_second, note + heading_after_second, 1)
-    assert text.count("[^") == 6, "test setup: every addition placed"
+    assert text.count("[^") == 7, "test setup: every addition placed"
     path.write_text(text, encoding="utf-8")
 
 
@@ -112,6 +113,20 @@ def test_table_prints_in_rows_and_footnotes_at_the_foot(dossiers, language):
     third = {"en": "A note in the second section", "de": "Eine Anmerkung im zweiten Abschnitt"}[language]
     assert re.search(rf"^\s*3\s+{third}", text, re.MULTILINE)
     assert page.index(first_note) > page.index("ASEM")  # below the text, not where it was written
+    assert re.search(r"(noted above|oben vermerkt)\s?1\b", page)  # a note called again: its number
+
+
+def test_each_call_links_to_its_note(dossiers):
+    reader = pypdf.PdfReader(dossiers["en"])
+    notes = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    calls = [
+        (number, str(annot.get_object()["/Dest"]))
+        for number, page in enumerate(reader.pages)
+        for annot in page.get("/Annots", [])
+        if str(annot.get_object().get("/Dest", "")).startswith("note-")
+    ]
+    assert len({name for _, name in calls}) == 3  # three notes, one of them called twice
+    assert all(notes[name] == number for number, name in calls)  # the note is at the foot of the call's page
 
 
 def test_a_long_tables_header_is_repeated_on_the_next_page(dossiers):
