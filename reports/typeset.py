@@ -238,6 +238,7 @@ def _finisher(profile: Profile, fingerprint: bytes):
                 _DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk for chunk in metadata.stream
             ]
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
+        _scope_table_headers(pdf)
         if profile.no_annotations:
             for page in pdf.objects:
                 if isinstance(page, dict) and page.get("Type") == "/Page":
@@ -251,6 +252,17 @@ def _finisher(profile: Profile, fingerprint: bytes):
                     ]
 
     return finisher
+
+
+def _scope_table_headers(pdf) -> None:
+    """Give each header cell of the tag tree its /Scope, which WeasyPrint leaves out (it ties the
+    cells to their headers only by /Headers): a header cell in a table's head heads its column,
+    one in its body (the templates' scope="row") its row."""
+    for element in pdf.objects:
+        if isinstance(element, pydyf.Dictionary) and element.get("S") == "/TH" and "A" in element:
+            row = pdf.objects[int(element["P"].split()[0])]
+            group = pdf.objects[int(row["P"].split()[0])]
+            element["A"]["Scope"] = "/Row" if group.get("S") in ("/TBody", "/TFoot") else "/Column"
 
 
 def _is_content(stream) -> bool:

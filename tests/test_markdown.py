@@ -195,6 +195,7 @@ def test_tag_tree_heading_levels_and_table_headers(dossiers):
         headers = [e for e in elements if e.S == "/TH"]
         cells = [e for e in elements if e.S == "/TD"]
         assert len(headers) >= 4 and cells
+        assert all(th.A.Scope == "/Column" for th in headers)  # each heads its column
         ids = {str(th.ID) for th in headers}
         # Every data cell names its column's header cell (PDF/UA: headers tied to cells).
         assert all(str(td.A.Headers[0]) in ids for td in cells)
