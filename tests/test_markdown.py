@@ -12,7 +12,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from reports import BuildOptions, CountryDossier, build
+from reports import BuildOptions, CountryDossier, RegionDossier, build
 from tests.conftest import DATA, outline_titles, pdf_pages_text
 
 JAPAN_TEXT = Path("countries/japan/rules-based-order")
@@ -80,12 +80,18 @@ def _write(data: Path, language: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def dossiers(tmp_path_factory) -> dict[str, Path]:
+def data(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("markdown") / "data"
     shutil.copytree(DATA, data)
-    pdfs = {}
     for language in ("en", "de"):
         _write(data, language)
+    return data
+
+
+@pytest.fixture(scope="module")
+def dossiers(data) -> dict[str, Path]:
+    pdfs = {}
+    for language in ("en", "de"):
         pdfs[language] = data.parent / f"japan-{language}.pdf"
         build(CountryDossier("japan"), BuildOptions(data=data, cache=None, language=language), output=pdfs[language])
     return pdfs
@@ -166,6 +172,18 @@ def test_sub_heading_is_nested_under_its_question_in_the_outline(dossiers, langu
     at = outline.index((2, question))
     assert outline[at + 1] == (3, sub)
     assert outline[at + 2][0] == 2  # the next question stands beside the first again
+
+
+def test_sub_heading_is_nested_under_its_question_in_a_book(data, tmp_path):
+    output = tmp_path / "asia-pacific.pdf"
+    build(RegionDossier("asia-pacific"), BuildOptions(data=data, cache=None, one_piece=True, jobs=1), output=output)
+    outline = [(depth, re.sub(r"\s+\d/\d$", "", title)) for depth, title in outline_titles(output)]
+    at = next(
+        n for n, (depth, title) in enumerate(outline) if title == "Relevance" and outline[n + 1][1].startswith("Shared")
+    )
+    assert outline[at + 1] == (outline[at][0] + 1, "Shared positions in the G7")
+    text = "".join(pdf_pages_text(output))
+    assert "[^" not in text and re.search(r"^\s*1\s+Coordination runs through", text, re.MULTILINE)
 
 
 def _structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
