@@ -41,8 +41,8 @@ def parser(language: str = "en") -> MarkdownIt:
         "commonmark",
         {"html": True, "typographer": True, "quotes": QUOTES[language], "maxNesting": MAX_NESTING},
     )
-    md.enable(["replacements", "smartquotes", "table"])
-    footnote_plugin(md, inline=False)
+    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    footnote_plugin(md)  # [^1] with its note below, and ^[a note written in place]
     md.core.ruler.push("print_tables", _mark_tables)
     for rule in ("html_block", "html_inline"):
         md.add_render_rule(rule, _as_text)

@@ -226,3 +226,12 @@ def test_header_cells_are_scoped_to_their_column(tmp_path):
     assert '<th class="align-left" scope="col">a</th>' in html
     assert '<th class="align-right number" scope="col">b</th>' in html
     assert '<td class="align-right number">1</td>' in html
+
+
+def test_a_note_written_in_place_and_struck_words():
+    from reports.texts import render
+
+    html = render("A ~~struck~~ claim^[A note *in place*.]\n")
+    assert "<s>struck</s>" in html
+    call_and_note = r'<a class="footnote-call" href="#(note-[\w-]+)"></a><span class="footnote" id="\1">A note <em>in'
+    assert re.search(call_and_note, html)
