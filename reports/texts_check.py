@@ -57,50 +57,45 @@ def check_text(markdown: str, file: str, first_line: int = 1, headings: Headings
 
 
 def _problems(tokens: list[Token], headings: Headings) -> Iterator[tuple[int, str]]:
-    top = headings.top
-    previous_heading = top - 1
+    previous_heading = headings.top - 1
+    ref_lines: dict[int, int] = {}  # a note's id -> the line that calls it (a note written in place has no line)
+    note_line = 0
     for index, block in enumerate(tokens):
-        line = block.map[0] if block.map else 0
+        line = block.map[0] if block.map else note_line
         if block.nesting == 1 and block.type in _CONTAINERS and block.level + 1 >= MAX_NESTING:
-            yield (
-                line,
-                (
-                    f"quotes or lists nested {MAX_NESTING} levels deep or more cannot be printed "
-                    "(the text inside would be lost); nest them less deeply"
-                ),
-            )
+            yield line, _TOO_DEEP
             return
         if block.type == "html_block":
             yield line, _raw_html(block.content)
         elif block.type == "heading_open":
             level = int(block.tag[1:])
-            title = tokens[index + 1].content
-            if level < top:
-                yield (
-                    line,
-                    (
-                        f"heading '{'#' * level} {title}' would stand beside {headings.above}; "
-                        f"write '{'#' * top} {title}'"
-                    ),
-                )
-            elif level > previous_heading + 1:
-                yield (
-                    line,
-                    f"heading '{'#' * level} {title}' skips a level; write '{'#' * (previous_heading + 1)} {title}'",
-                )
-            elif level > headings.deepest:
-                yield (
-                    line,
-                    (
-                        f"heading '{'#' * level} {title}' is nested too deep; "
-                        f"use '{'#' * top}' to '{'#' * headings.deepest}'"
-                    ),
-                )
-            previous_heading = max(level, top - 1)
+            if message := _heading_problem(level, tokens[index + 1].content, previous_heading, headings):
+                yield line, message
+            previous_heading = max(level, headings.top - 1)
         elif block.type == "footnote_open":
+            note_line = ref_lines.get(block.meta["id"], 0)
             yield from _note_shape(tokens, index)
         for offset, token in _placed(block):
+            if token.type == "footnote_ref":
+                ref_lines.setdefault(token.meta["id"], line + offset)
             yield from _inline_problem(token, line + offset)
+
+
+_TOO_DEEP = (
+    f"quotes or lists nested {MAX_NESTING} levels deep or more cannot be printed "
+    "(the text inside would be lost); nest them less deeply"
+)
+
+
+def _heading_problem(level: int, title: str, previous: int, headings: Headings) -> str | None:
+    marks = "#" * level
+    if level < headings.top:
+        return f"heading '{marks} {title}' would stand beside {headings.above}; write '{'#' * headings.top} {title}'"
+    if level > previous + 1:
+        return f"heading '{marks} {title}' skips a level; write '{'#' * (previous + 1)} {title}'"
+    if level > headings.deepest:
+        return f"heading '{marks} {title}' is nested too deep; use '{'#' * headings.top}' to '{'#' * headings.deepest}'"
+    return None
 
 
 def _placed(block: Token) -> Iterator[tuple[int, Token]]:

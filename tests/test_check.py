@@ -82,6 +82,11 @@ BAD_INPUTS = {
         "data/countries/japan/rules-based-order.md:12: link to 'https://example.com/' refused: texts "
         "may only link within the document; name outside sources under 'sources'",
     ),
+    "image in a note written in place": (
+        (JAPAN_TEXT, "## Willingness", "A first line,\nthen a note^[see ![x](/etc/passwd)].\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:12: image '/etc/passwd' refused: texts "
+        "cannot include images (charts are drawn from the data)",
+    ),
     "raw <b> inside a paragraph": (
         (JAPAN_TEXT, "## Willingness", "A first line,\nthen <b>bold</b> words.\n\n## Willingness"),
         "data/countries/japan/rules-based-order.md:12: raw HTML '<b>' refused: it would be printed as "
