@@ -48,9 +48,7 @@ def parser(language: str = "en") -> MarkdownIt:
         md.add_render_rule(rule, _as_text)
     for rule in ("heading_open", "heading_close"):
         md.add_render_rule(rule, _heading)
-    md.add_render_rule("footnote_ref", _footnote)
-    for rule in ("footnote_block_open", "footnote_block_close", "footnote_open", "footnote_close"):
-        md.add_render_rule(rule, _nothing)
+    md.add_render_rule("footnote_ref", _footnote)  # the notes themselves are left out by to_html
     return md
 
 
@@ -61,6 +59,7 @@ def parsed(markdown: str, language: str = "en") -> tuple[list[Token], dict]:
 
 
 def to_html(markdown: str, language: str, heading_shift: int = 0) -> str:
+    """The HTML of a text; each footnote is printed where it is called, not at the end."""
     md = parser(language)
     tokens, env = parsed(markdown, language)
     notes = _footnote_bodies(tokens)
@@ -124,10 +123,6 @@ def _heading(self, tokens, index, options, env) -> str:
     if token.nesting == -1:
         return f"</h{level}>\n"
     return f"<h{level}{self.renderAttrs(token)}>"
-
-
-def _nothing(self, tokens, index, options, env) -> str:
-    return ""
 
 
 # --- footnotes ----------------------------------------------------------------------------------
