@@ -53,6 +53,9 @@ def check_text(markdown: str, file: str, first_line: int = 1, headings: Headings
     rules = headings or TEXT_HEADINGS
     problems = [Problem(file, first_line + line, 0, "", message) for line, message in _problems(tokens, rules)]
     problems += [Problem(file, first_line + line, 0, "", message) for line, message in _unused_notes(markdown, env)]
+    problems += [
+        Problem(file, first_line + line, 0, "", message) for line, message in _long_rows(tokens, markdown.splitlines())
+    ]
     return sorted(problems)
 
 
@@ -154,6 +157,30 @@ def _note_shape(tokens: list[Token], start: int) -> Iterator[tuple[int, str]]:
     if len(blocks) > 1 or any(block.type != "paragraph_open" for block in blocks):
         line = next((block.map[0] for block in blocks if block.map), 0)
         yield line, f"footnote '[^{label}]' must be one paragraph of text (no lists, tables or second paragraphs)"
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def _long_rows(tokens: list[Token], lines: list[str]) -> Iterator[tuple[int, str]]:
+    """A row with more cells than its table has columns loses the extra ones: say so."""
+    columns = 0
+    for token in tokens:
+        if token.type == "table_open":
+            columns = 0
+        elif token.type == "th_open":
+            columns += 1
+        elif token.type == "tr_open" and token.map and columns:
+            row = lines[token.map[0]].strip()
+            cells = len(_CELL_BORDER.split(row.removeprefix("|").removesuffix("|")))
+            if cells > columns:
+                yield (
+                    token.map[0],
+                    (
+                        f"table row has {cells} cells but the table has {columns} columns; "
+                        "the extra cells would be lost: add a column to the header row, or write \\| for a | in a cell"
+                    ),
+                )
 
 
 def _unused_notes(markdown: str, env: dict) -> Iterator[tuple[int, str]]:

@@ -97,6 +97,11 @@ BAD_INPUTS = {
         "data/countries/japan/rules-based-order.md:13: raw HTML '<br>' refused: it would be printed as "
         "text; leave a blank line to start a new paragraph",
     ),
+    "table row longer than its header": (
+        (JAPAN_TEXT, "## Willingness", "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 | 5 |\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:14: table row has 3 cells but the table has 2 columns; "
+        "the extra cells would be lost: add a column to the header row, or write \\| for a | in a cell",
+    ),
     "raw HTML block": (
         (JAPAN_TEXT, "## Willingness", "<div>\nboxed\n</div>\n\n## Willingness"),
         "data/countries/japan/rules-based-order.md:11: raw HTML '<div>' refused: it would be printed as "
