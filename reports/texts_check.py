@@ -52,7 +52,7 @@ def check_text(markdown: str, file: str, first_line: int = 1, headings: Headings
     tokens, env = parsed(markdown, "en")
     rules = headings or TEXT_HEADINGS
     problems = [Problem(file, first_line + line, 0, "", message) for line, message in _problems(tokens, rules)]
-    problems += [Problem(file, first_line + line, 0, "", message) for line, message in _unused_notes(markdown, env)]
+    problems += [Problem(file, first_line + line, 0, "", message) for line, message in _note_definitions(markdown, env)]
     problems += [
         Problem(file, first_line + line, 0, "", message) for line, message in _long_rows(tokens, markdown.splitlines())
     ]
@@ -183,17 +183,17 @@ def _long_rows(tokens: list[Token], lines: list[str]) -> Iterator[tuple[int, str
                 )
 
 
-def _unused_notes(markdown: str, env: dict) -> Iterator[tuple[int, str]]:
-    """Notes written but never called are dropped by the parser: say so where they stand."""
-    refs = env.get("footnotes", {}).get("refs", {})
+def _note_definitions(markdown: str, env: dict) -> Iterator[tuple[int, str]]:
+    """Notes the parser drops without a word: one never called, and the first of two with one label."""
     lines = markdown.splitlines()
-    for key, note_id in refs.items():
-        if note_id != -1:
-            continue
+    for key, note_id in env.get("footnotes", {}).get("refs", {}).items():
         label = key[1:]
         definition = re.compile(r"^ {0,3}\[\^" + re.escape(label) + r"\]:")
-        line = next((number for number, text in enumerate(lines) if definition.match(text)), 0)
-        yield (
-            line,
-            f"footnote '[^{label}]' is never called: put '[^{label}]' in the text where it belongs, or remove it",
-        )
+        found = [number for number, text in enumerate(lines) if definition.match(text)]
+        if note_id == -1:
+            yield (
+                found[0] if found else 0,
+                f"footnote '[^{label}]' is never called: put '[^{label}]' in the text where it belongs, or remove it",
+            )
+        if len(found) > 1:
+            yield found[1], f"footnote '[^{label}]' is written a second time here; give each note its own label"

@@ -117,6 +117,11 @@ BAD_INPUTS = {
         "data/countries/japan/rules-based-order.md:13: footnote '[^src]' is never called: put '[^src]' "
         "in the text where it belongs, or remove it",
     ),
+    "footnote written twice": (
+        (JAPAN_TEXT, "## Willingness", "Said so.[^1]\n\n[^1]: A source.\n[^1]: Another.\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:14: footnote '[^1]' is written a second time here; "
+        "give each note its own label",
+    ),
     "footnote of two paragraphs": (
         (JAPAN_TEXT, "## Willingness", "Said so.[^1]\n\n[^1]: - a list\n\n## Willingness"),
         "data/countries/japan/rules-based-order.md:13: footnote '[^1]' must be one paragraph of text "
