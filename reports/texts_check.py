@@ -81,7 +81,8 @@ def _problems(tokens: list[Token], headings: Headings) -> Iterator[tuple[int, st
         for offset, token in _placed(block):
             if token.type == "footnote_ref":
                 ref_lines.setdefault(token.meta["id"], line + offset)
-            yield from _inline_problem(token, line + offset)
+            if message := _inline_problem(token):
+                yield line + offset, message
 
 
 _TOO_DEEP = (
@@ -110,32 +111,20 @@ def _placed(block: Token) -> Iterator[tuple[int, Token]]:
         yield offset, token
 
 
-def _inline_problem(token: Token, line: int) -> Iterator[tuple[int, str]]:
+def _inline_problem(token: Token) -> str | None:
     if token.type == "image":
-        yield (
-            line,
-            (f"image '{token.attrGet('src')}' refused: texts cannot include images (charts are drawn from the data)"),
+        return f"image '{token.attrGet('src')}' refused: texts cannot include images (charts are drawn from the data)"
+    if token.type == "link_open" and not str(token.attrGet("href") or "").startswith("#"):
+        return (
+            f"link to '{token.attrGet('href')}' refused: texts may only link within the document; "
+            "name outside sources under 'sources'"
         )
-    elif token.type == "link_open":
-        href = str(token.attrGet("href") or "")
-        if not href.startswith("#"):
-            yield (
-                line,
-                (
-                    f"link to '{href}' refused: texts may only link within the document; "
-                    "name outside sources under 'sources'"
-                ),
-            )
-    elif token.type == "html_inline" and not token.content.startswith("</"):
-        yield line, _raw_html(token.content)
-    elif token.type == "text" and (match := _UNRESOLVED_NOTE.search(token.content)):
-        yield (
-            line,
-            (
-                f"footnote '{match.group(0)}' has no text: write '{match.group(0)}: ...' "
-                "below the paragraph, in the same section"
-            ),
-        )
+    if token.type == "html_inline" and not token.content.startswith("</"):
+        return _raw_html(token.content)
+    if token.type == "text" and (match := _UNRESOLVED_NOTE.search(token.content)):
+        call = match.group(0)
+        return f"footnote '{call}' has no text: write '{call}: ...' below the paragraph, in the same section"
+    return None
 
 
 def _raw_html(html: str) -> str:
