@@ -175,6 +175,10 @@ def test_sub_heading_is_nested_under_its_question_in_the_outline(dossiers, langu
 
 
 def test_sub_heading_is_nested_under_its_question_in_a_book(data, tmp_path):
+    """Typeset in one piece, so that the notes' numbering must start again for each country."""
+    india = data / "countries/india/rules-based-order.md"
+    note = "A call.[^n]\n\n[^n]: India's note.\n\n"
+    india.write_text(india.read_text().replace("## Willingness", note + "## Willingness"))
     output = tmp_path / "asia-pacific.pdf"
     build(RegionDossier("asia-pacific"), BuildOptions(data=data, cache=None, one_piece=True, jobs=1), output=output)
     outline = [(depth, re.sub(r"\s+\d/\d$", "", title)) for depth, title in outline_titles(output)]
@@ -184,6 +188,7 @@ def test_sub_heading_is_nested_under_its_question_in_a_book(data, tmp_path):
     assert outline[at + 1] == (outline[at][0] + 1, "Shared positions in the G7")
     text = "".join(pdf_pages_text(output))
     assert "[^" not in text and re.search(r"^\s*1\s+Coordination runs through", text, re.MULTILINE)
+    assert re.search(r"^\s*1\s+India’s note", text, re.MULTILINE)
 
 
 def _structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
