@@ -223,6 +223,10 @@ def test_tag_tree_heading_levels_and_table_headers(dossiers):
         # Every data cell names its column's header cell (PDF/UA: headers tied to cells).
         assert all(str(td.A.Headers[0]) in ids for td in cells)
 
+        # The three notes are Notes, each with its ID; nothing else is.
+        notes = [e for e in elements if e.S == "/Note"]
+        assert len(notes) == 3 and len({str(note.ID) for note in notes}) == 3
+
 
 def test_header_cells_are_scoped_to_their_column(tmp_path):
     from reports.texts import render
