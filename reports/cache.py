@@ -37,7 +37,18 @@ def code_version() -> str:
     digest = hashlib.sha256()
     for path in sorted((PROJECT / "reports").rglob("*.py")):
         digest.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes())
-    for library in ("weasyprint", "pydyf", "pikepdf", "matplotlib", "fonttools", "babel", "pyicu"):
+    libraries = (
+        "weasyprint",
+        "pydyf",
+        "pikepdf",
+        "matplotlib",
+        "fonttools",
+        "babel",
+        "pyicu",
+        "markdown-it-py",
+        "mdit-py-plugins",
+    )
+    for library in libraries:
         digest.update(f"{library}={version(library)}\0".encode())
     digest.update(collation.version().encode())  # the system's ICU orders the lists
     return digest.hexdigest()

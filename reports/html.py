@@ -33,7 +33,7 @@ def _environment(language_code: str) -> jinja2.Environment:
     environment.filters.update(
         {
             "loc": lambda text: _loc(text, language),
-            "markdown": lambda text, announce=True: _markdown(text, language, announce),
+            "markdown": lambda text, announce=True, heading_shift=0: _markdown(text, language, announce, heading_shift),
             "prose": lambda text, announce=True: _prose(text, language, announce),
             "fallback_note": lambda text_language: _note(text_language, language),
             "number": language.number,
@@ -89,10 +89,11 @@ def _loc(text, language: Language) -> Markup:
     return _marked(escape(text), text_language, language, block=False, announce=False)
 
 
-def _markdown(text, language: Language, announce: bool) -> Markup:
-    """A Markdown text (Localized, or a str that may know its language) as HTML."""
+def _markdown(text, language: Language, announce: bool, heading_shift: int) -> Markup:
+    """A Markdown text (Localized, or a str that may know its language) as HTML, its headings
+    `heading_shift` levels below the levels written."""
     text, text_language = _in_language(text, language)
-    return _marked(render(text, text_language), text_language, language, block=True, announce=announce)
+    return _marked(render(text, text_language, heading_shift), text_language, language, block=True, announce=announce)
 
 
 def _prose(text, language: Language, announce: bool) -> Markup:

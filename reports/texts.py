@@ -8,25 +8,20 @@ file or touch the network because of what an editor typed.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .markdown import QUOTES, to_html
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
+from .texts_check import ANSWER_HEADINGS, check_text
+
+__all__ = ["check_text", "render", "render_plain", "split_answers"]
 
 _QUESTION_BY_HEADING = {heading: q.id for q in QUESTIONS for heading in q.headings}
 _ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
-
-QUOTES = {"en": "“”‘’", "de": "„“‚‘"}
-
-
-@cache  # one parser per language: building one costs more than rendering a section
-def _parser(language: str = "en") -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[language]})
-    md.enable(["replacements", "smartquotes"])
-    return md
 
 
 @cache
@@ -36,17 +31,10 @@ def _plain_parser(language: str = "en") -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=8192)  # a text is parsed when loaded (to check it) and again when rendered
-def _parsed(markdown: str, language: str) -> tuple[list, dict]:
-    env: dict = {}
-    return _parser(language).parse(markdown, env), env
-
-
-def render(markdown: str, language: str = "en") -> Markup:
-    """Markdown -> safe HTML; raw HTML in the text comes out as visible text."""
-    md = _parser(language)
-    tokens, env = _parsed(markdown, language)
-    return Markup(md.renderer.render(tokens, md.options, env))
+def render(markdown: str, language: str = "en", heading_shift: int = 0) -> Markup:
+    """Markdown -> safe HTML; raw HTML in the text comes out as visible text. Headings move
+    `heading_shift` levels down, to sit under the heading the text is printed below."""
+    return Markup(to_html(markdown, language, heading_shift))
 
 
 def render_plain(text: str, language: str = "en") -> Markup:
@@ -55,44 +43,11 @@ def render_plain(text: str, language: str = "en") -> Markup:
     return Markup(_plain_parser(language).renderInline(text))
 
 
-def check_text(markdown: str, file: str, first_line: int = 1) -> list[Problem]:
-    """Problems with what a text refers to: images and links to anything but the document."""
-    problems = []
-    tokens, _ = _parsed(markdown, "en")
-    for block in tokens:
-        line = first_line + (block.map[0] if block.map else 0)
-        for token in block.children or ():
-            if token.type == "image":
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        0,
-                        "",
-                        f"image '{token.attrGet('src')}' refused: texts "
-                        "cannot include images (charts are drawn from the data)",
-                    )
-                )
-            elif token.type == "link_open":
-                href = token.attrGet("href") or ""
-                if not href.startswith("#"):
-                    problems.append(
-                        Problem(
-                            file,
-                            line,
-                            0,
-                            "",
-                            f"link to '{href}' refused: texts may only "
-                            "link within the document; name outside sources under 'sources'",
-                        )
-                    )
-    return problems
-
-
 def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Problem]]:
     """An assessment text -> {key question: Markdown}, checking the five '## ' sections."""
     answers: dict[str, str] = {}
     starts: dict[str, int] = {}
+    firsts: dict[str, int] = {}  # the line each answer's text starts on, after blank lines
     problems: list[Problem] = []
     current: str | None = None
     lines: list[str] = []
@@ -100,6 +55,8 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
     def close():
         if current is not None:
             text = "\n".join(lines).strip()
+            blank = next((n for n, line in enumerate(lines) if line.strip()), 0)
+            firsts[current] = starts[current] + 1 + blank
             if not text:
                 problems.append(Problem(file, starts[current], 0, "", f"section '{current}' is empty"))
             answers[current] = text
@@ -148,5 +105,5 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
     if not problems and order != list(KEY_QUESTIONS):
         problems.append(Problem(file, 0, 0, "", f"sections must follow the order {_ENGLISH_HEADINGS}"))
     for question, text in answers.items():
-        problems += check_text(text, file, starts[question] + 1)
+        problems += check_text(text, file, firsts[question], headings=ANSWER_HEADINGS)
     return answers, problems

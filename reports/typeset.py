@@ -267,6 +267,8 @@ def _finisher(profile: Profile, fingerprint: bytes):
             ]
             metadata.compress = False  # PDF/A: the XMP stays readable without decoding (ISO 19005-1, 6.7.3)
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
+        _scope_table_headers(pdf)
+        _tag_footnotes(pdf, fingerprint.hex()[:8])
         if profile.no_annotations:
             for page in pdf.objects:
                 if isinstance(page, dict) and page.get("Type") == "/Page":
@@ -280,6 +282,38 @@ def _finisher(profile: Profile, fingerprint: bytes):
                     ]
 
     return finisher
+
+
+def _scope_table_headers(pdf) -> None:
+    """Give each header cell of the tag tree its /Scope, which WeasyPrint leaves out (it ties the
+    cells to their headers only by /Headers): a header cell in a table's head heads its column,
+    one in its body (the templates' scope="row") its row."""
+    for element in pdf.objects:
+        if isinstance(element, pydyf.Dictionary) and element.get("S") == "/TH" and "A" in element:
+            row = pdf.objects[int(element["P"].split()[0])]
+            group = pdf.objects[int(row["P"].split()[0])]
+            element["A"]["Scope"] = "/Row" if group.get("S") in ("/TBody", "/TFoot") else "/Column"
+
+
+def _tag_footnotes(pdf, prefix: str) -> None:
+    """Tag each note at the foot of a page a /Note (with the /ID PDF/UA asks of one). WeasyPrint
+    tags the page's footnote area, which belongs to no element, as a /NonStruct straight under the
+    /Document, and each note in it by its element, a /Span (see styles/atlas.css, .footnote).
+    The IDs carry the prefix (of the content) so that the chapters joined into a book keep them apart."""
+    for area in pdf.objects:
+        if not (isinstance(area, pydyf.Dictionary) and area.get("S") == "/NonStruct" and "P" in area):
+            continue
+        parent = pdf.objects[int(area["P"].split()[0])]
+        if parent.get("S") != "/Document" or area.reference not in parent["K"]:  # (margin boxes are left out)
+            continue
+        kids = area["K"]
+        if not kids or not all(isinstance(kid, bytes) for kid in kids):
+            continue
+        notes = [pdf.objects[int(kid.split()[0])] for kid in kids]
+        if all(note.get("S") == "/Span" for note in notes):
+            for note in notes:
+                note["S"] = "/Note"
+                note["ID"] = pydyf.String(f"note-{prefix}-{note.number}")
 
 
 def _is_content(stream) -> bool:

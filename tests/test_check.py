@@ -70,13 +70,77 @@ BAD_INPUTS = {
     ),
     "image of /etc/passwd": (
         (JAPAN_TEXT, "## Willingness", "![x](/etc/passwd)\n\n## Willingness"),
-        "data/countries/japan/rules-based-order.md:10: image '/etc/passwd' refused: texts "
+        "data/countries/japan/rules-based-order.md:11: image '/etc/passwd' refused: texts "
         "cannot include images (charts are drawn from the data)",
     ),
     "link to http": (
         (JAPAN_TEXT, "## Willingness", "[x](http://example.com/)\n\n## Willingness"),
-        "data/countries/japan/rules-based-order.md:10: link to 'http://example.com/' refused: texts "
+        "data/countries/japan/rules-based-order.md:11: link to 'http://example.com/' refused: texts "
         "may only link within the document; name outside sources under 'sources'",
+    ),
+    "link on the second line of a paragraph": (
+        (JAPAN_TEXT, "## Willingness", "As the\n[minister](https://example.com/) said.\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:12: link to 'https://example.com/' refused: texts "
+        "may only link within the document; name outside sources under 'sources'",
+    ),
+    "image in a note written in place": (
+        (JAPAN_TEXT, "## Willingness", "A first line,\nthen a note^[see ![x](/etc/passwd)].\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:12: image '/etc/passwd' refused: texts "
+        "cannot include images (charts are drawn from the data)",
+    ),
+    "raw <b> inside a paragraph": (
+        (JAPAN_TEXT, "## Willingness", "A first line,\nthen <b>bold</b> words.\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:12: raw HTML '<b>' refused: it would be printed as "
+        "text; write **bold** or *italic* for emphasis",
+    ),
+    "raw <br> in a table cell": (
+        (JAPAN_TEXT, "## Willingness", "| a | b |\n|---|---|\n| 1 | 2<br>3 |\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:13: raw HTML '<br>' refused: it would be printed as "
+        "text; leave a blank line to start a new paragraph",
+    ),
+    "table row longer than its header": (
+        (JAPAN_TEXT, "## Willingness", "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 | 5 |\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:14: table row has 3 cells but the table has 2 columns; "
+        "the extra cells would be lost: add a column to the header row, or write \\| for a | in a cell",
+    ),
+    "raw HTML block": (
+        (JAPAN_TEXT, "## Willingness", "<div>\nboxed\n</div>\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:11: raw HTML '<div>' refused: it would be printed as "
+        "text; write Markdown instead",
+    ),
+    "footnote without its text": (
+        (JAPAN_TEXT, "## Willingness", "Said so.[^1]\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:11: footnote '[^1]' has no text: write '[^1]: ...' "
+        "below the paragraph, in the same section",
+    ),
+    "footnote never called": (
+        (JAPAN_TEXT, "## Willingness", "Said so.\n\n[^src]: A source.\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:13: footnote '[^src]' is never called: put '[^src]' "
+        "in the text where it belongs, or remove it",
+    ),
+    "footnote written twice": (
+        (JAPAN_TEXT, "## Willingness", "Said so.[^1]\n\n[^1]: A source.\n[^1]: Another.\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:14: footnote '[^1]' is written a second time here; "
+        "give each note its own label",
+    ),
+    "footnote of two paragraphs": (
+        (JAPAN_TEXT, "## Willingness", "Said so.[^1]\n\n[^1]: - a list\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:13: footnote '[^1]' must be one paragraph of text "
+        "(no lists, tables or second paragraphs)",
+    ),
+    "sub-heading skips a level": (
+        (JAPAN_TEXT, "## Willingness", "#### Detail\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:11: heading '#### Detail' skips a level; write '### Detail'",
+    ),
+    "heading above the key questions": (
+        (JAPAN_TEXT, "## Willingness", "# Detail\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:11: heading '# Detail' would stand beside the key "
+        "questions; write '### Detail'",
+    ),
+    "quotes nested past the parser's limit": (
+        (JAPAN_TEXT, "## Willingness", "Quoted:\n\n" + "> " * 25 + "lost words\n\n## Willingness"),
+        "data/countries/japan/rules-based-order.md:13: quotes or lists nested 20 levels deep or more cannot "
+        "be printed (the text inside would be lost); nest them less deeply",
     ),
     "ratings on a suspended assessment": (
         (
@@ -171,15 +235,18 @@ def test_all_problems_are_reported_in_one_run(data_copy, capsys, monkeypatch):
         )
 
 
-def test_script_in_markdown_is_printed_as_text(data_copy, tmp_path, capsys):
-    from tests.conftest import pdf_pages_text, run_main
+def test_script_in_markdown_is_refused_and_never_run(data_copy, tmp_path, capsys):
+    from reports.texts import render
+    from tests.conftest import run_main
 
     _break(data_copy, JAPAN_TEXT, "## Willingness", "Do not run <script>alert('x')</script> here.\n\n## Willingness")
-    output = tmp_path / "japan.pdf"
-    result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", output)
-    assert result.returncode == 0, result.stderr
-    text = "".join(pdf_pages_text(output))
-    assert "<script>alert('x')</script>" in text.replace("’", "'").replace("‘", "'")
+    result = run_main(capsys, "country", "japan", "--data", data_copy, "-o", tmp_path / "japan.pdf")
+    assert result.returncode == 2
+    assert "rules-based-order.md:11: raw HTML '<script>' refused: it would be printed as text" in result.stderr
+    assert not (tmp_path / "japan.pdf").exists()
+    # Were it printed (a document built without the check), it would be text, never HTML.
+    assert "&lt;script&gt;" in render("Do not run <script>alert('x')</script> here.")
+    assert "<script>" not in render("<script>\nalert('x')\n</script>")
 
 
 def test_clean_sample_data_passes(capsys):
