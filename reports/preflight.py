@@ -11,6 +11,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pikepdf
@@ -40,8 +41,9 @@ class Check:
 
 
 def preflight(pdf: bytes, profile: Profile) -> list[Check]:
-    """Every check of the profile, on one PDF."""
-    return _checks(pdf, profile, _document_checks, _content_checks)
+    """Every check of the profile, on one PDF, and the outside validator's verdict."""
+    checks = _checks(pdf, profile, _document_checks, _content_checks)
+    return checks if _unreadable(checks) else checks + outside_validator(pdf, profile)
 
 
 def content_checks(pdf: bytes, profile: Profile) -> list[Check]:
@@ -54,8 +56,9 @@ def book_checks(pdf: bytes, profile: Profile, chapters: list[tuple[str, list[Che
     """A book joined from chapters: the document checks on the book itself, the content checks
     as its chapters passed or failed them (each failure named with its chapter)."""
     checks = _checks(pdf, profile, _document_checks)
-    if len(checks) == 1 and checks[0].name == "readable PDF":
+    if _unreadable(checks):
         return checks
+    checks += outside_validator(pdf, profile)
     for name in dict.fromkeys(check.name for _, part in chapters for check in part):
         failed = [
             f"{chapter}: {check.detail}"
@@ -66,6 +69,30 @@ def book_checks(pdf: bytes, profile: Profile, chapters: list[tuple[str, list[Che
         checked = sum(check.name == name for _, part in chapters for check in part)
         checks.append(Check(name, not failed, "; ".join(failed) or f"passed in each of {checked} parts"))
     return checks
+
+
+# The standards the independent validator judges, by the names profiles use (no free PDF/X validator exists).
+_VALIDATED = {"PDF/UA-1": "PDF_UA_1", "PDF/A-3A": "PDF_A_3A", "PDF/A-3U": "PDF_A_3U", "PDF/A-3B": "PDF_A_3B"}
+
+
+def outside_validator(pdf: bytes, profile: Profile) -> list[Check]:
+    """page-validation's verdict on every standard the profile claims: an outside judge outranks our
+    own checks, and a rule it finds broken fails the build."""
+    import page  # loaded only where a PDF is checked
+
+    checks = []
+    for standard in (profile.standard, *profile.also_claims):
+        if standard not in _VALIDATED:
+            continue
+        report = page.validate_pdf_bytes(pdf, profile=getattr(page.ValidationProfile, _VALIDATED[standard]))
+        failures = [f"{failure.rule_id}: {failure.message}" for failure in report.failures]
+        name = f"{standard} (page-validation {version('page-validation')})"
+        checks.append(Check(name, not failures, "; ".join(failures) or "no rule failed"))
+    return checks
+
+
+def _unreadable(checks: list[Check]) -> bool:
+    return len(checks) == 1 and checks[0].name == "readable PDF"
 
 
 def _checks(pdf: bytes, profile: Profile, *kinds) -> list[Check]:
