@@ -18,8 +18,9 @@ from .kinds import (
     RegionDossier,
     SymposiumHandout,
 )
-from .pipeline import BuildOptions, BuildResult, Built, build, make_pdf, seal_edition
+from .pipeline import BuildOptions, BuildResult, Built, build, make_pdf
 from .problems import BuildError, InputError, Problem
+from .sealing import migrate_edition, seal_edition
 
 __all__ = [
     "AtlasEdition",
@@ -39,5 +40,6 @@ __all__ = [
     "build",
     "check_data",
     "make_pdf",
+    "migrate_edition",
     "seal_edition",
 ]

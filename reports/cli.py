@@ -6,6 +6,7 @@ The build itself is the library's (reports/pipeline.py, reports/kinds.py).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import archive
+from .archive import RECORD
 from .check import check_data
 from .coverage import coverage_report
 from .kinds import (
@@ -26,10 +28,11 @@ from .kinds import (
     SymposiumHandout,
 )
 from .model import LANGUAGES
-from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, BuildOptions, build, default_cache, seal_edition
+from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, BuildOptions, build, default_cache
 from .preflight import preflight, print_report
-from .problems import BuildError, InputError
+from .problems import BuildError, InputError, display_path
 from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
+from .sealing import migrate_edition, seal_edition
 from .workers import default_jobs
 
 
@@ -140,6 +143,16 @@ def _parser() -> argparse.ArgumentParser:
     seal = command("archive", _archive, "seal the working data's edition into archive/<year> (PDF/A-3 with its data)")
     seal.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the edition year to seal")
     _archive_option(seal)
+
+    migrate = command(
+        "migrate",
+        _migrate,
+        "make a new rendition of a sealed edition from its snapshot with this tool (the sealed files stay as "
+        "they are); the record keeps the date, the tool, the reason and the validator's verdict before and after",
+    )
+    migrate.add_argument("--edition", type=int, required=True, metavar="YEAR", help="the sealed edition to migrate")
+    migrate.add_argument("--reason", required=True, help="why, in a sentence, for the record")
+    _archive_option(migrate)
 
     verify = command("verify", _verify, "check a sealed edition's checksums and attached data")
     verify.add_argument("edition_dir", type=Path, metavar="ARCHIVE_DIR", help="a sealed edition, e.g. archive/2022")
@@ -254,6 +267,16 @@ def _archive(args) -> int:
     return 0
 
 
+def _migrate(args) -> int:
+    rendition = migrate_edition(args.edition, args.reason, _options(args))
+    record = json.loads((rendition / RECORD).read_text(encoding="utf-8"))
+    for standard, verdict in record["verdict after"].items():
+        before = record["verdict before"].get(standard, {}).get("rules", {}).get("failed", "?")
+        print(f"{standard}: {before} rule(s) failed before, {verdict['rules']['failed']} now")
+    print(f"wrote rendition {display_path(rendition)}; the sealed edition's own files are unchanged")
+    return 0
+
+
 def _verify(args) -> int:
     count, problems = archive.verify(args.edition_dir)
     for problem in problems:
@@ -264,7 +287,12 @@ def _verify(args) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"{args.edition_dir}: {count} files match their checksums; the data attached to the PDF equals the snapshot.")
+    made = len(archive.renditions(args.edition_dir))
+    also = f" (with {made} later rendition{'s' if made != 1 else ''})" if made else ""
+    print(
+        f"{args.edition_dir}: {count} files{also} match their checksums; "
+        "the data attached to the PDF equals the snapshot."
+    )
     return 0
 
 

@@ -258,28 +258,3 @@ def require_profile(pdf: bytes, profile: Profile, parts: list | None = None) -> 
         raise BuildError(
             f"the PDF does not meet the {profile.name} profile ({profile.standard}), nothing was written: {details}"
         )
-
-
-def seal_edition(year: int, options: BuildOptions | None = None) -> Path:
-    """Seal the working data's edition into <archive>/<year>: the atlas as PDF/A-3 (the archive profile,
-    whatever the options say) carrying its source data, a snapshot of the data and a manifest."""
-    from . import archive
-    from .documents.atlas import atlas_edition
-    from .loader import load_atlas
-
-    options = options or BuildOptions()
-    options.check()
-    atlas = load_atlas(options.data)
-    if year != atlas.edition.edition:
-        raise BuildError(
-            f"the working data is edition {atlas.edition.edition}, not {year}; "
-            f"only the working data's edition can be sealed"
-        )
-    target = Path(options.archive) / str(year)
-    archive.refuse_if_sealed(target)
-    files = archive.source_files(options.data)
-    book = atlas_edition(atlas, atlas.edition.language)
-    pdf = typeset_checked(
-        html_book(book, options.data).one_piece(), profile_named("archive"), archive.embedded_sources(files, year)
-    )
-    return archive.seal(target, year, pdf, files)

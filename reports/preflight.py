@@ -8,6 +8,7 @@ by every build on its own output before it is written.
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -78,17 +79,39 @@ _VALIDATED = {"PDF/UA-1": "PDF_UA_1", "PDF/A-3A": "PDF_A_3A", "PDF/A-3U": "PDF_A
 def outside_validator(pdf: bytes, profile: Profile) -> list[Check]:
     """page-validation's verdict on every standard the profile claims: an outside judge outranks our
     own checks, and a rule it finds broken fails the build."""
-    import page  # loaded only where a PDF is checked
-
     checks = []
-    for standard in (profile.standard, *profile.also_claims):
-        if standard not in _VALIDATED:
-            continue
-        report = page.validate_pdf_bytes(pdf, profile=getattr(page.ValidationProfile, _VALIDATED[standard]))
-        failures = [f"{failure.rule_id}: {failure.message}" for failure in report.failures]
+    for standard, verdict in validator_verdicts(pdf, profile).items():
+        failures = [f"{failure['rule']}: {failure['message']}" for failure in verdict["failed_rules"]]
         name = f"{standard} (page-validation {version('page-validation')})"
         checks.append(Check(name, not failures, "; ".join(failures) or "no rule failed"))
     return checks
+
+
+def validator_verdicts(pdf: bytes, profile: Profile) -> dict[str, dict]:
+    """For each standard the profile claims that the validator judges: its rules counted, and each
+    rule that failed with its message (which names the page or object)."""
+    import page  # loaded only where a PDF is checked
+
+    verdicts = {}
+    for standard in (profile.standard, *profile.also_claims):
+        if standard in _VALIDATED:
+            report = page.validate_pdf_bytes(pdf, profile=getattr(page.ValidationProfile, _VALIDATED[standard]))
+            verdicts[standard] = {
+                "compliant": report.is_compliant,
+                "rules": {"total": report.rules.total, "passed": report.rules.passed, "failed": report.rules.failed},
+                "failed_rules": [{"rule": f.rule_id, "message": f.message} for f in report.failures],
+            }
+    return verdicts
+
+
+def conformance_report(pdf: bytes, profile: Profile) -> bytes:
+    """The validator's verdict as a file kept beside an archived PDF (CONFORMANCE.json)."""
+    report = {
+        "validator": "page-validation",
+        "version": version("page-validation"),
+        "standards": validator_verdicts(pdf, profile),
+    }
+    return (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
 
 
 def _unreadable(checks: list[Check]) -> bool:

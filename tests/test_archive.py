@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pikepdf
 import pytest
 import yaml
 from conftest import DATA, PROJECT, run_build, run_main
+
+from reports import BuildOptions, migrate_edition
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +105,68 @@ def test_only_the_working_data_edition_can_be_sealed(tmp_path):
         "edition can be sealed\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sealed_edition_keeps_the_validators_verdict(sealed):
+    edition, year = sealed
+    report = json.loads((edition / "CONFORMANCE.json").read_text(encoding="utf-8"))
+    assert report["validator"] == "page-validation"
+    assert set(report["standards"]) == {"PDF/A-3A", "PDF/UA-1"}
+    for verdict in report["standards"].values():
+        assert verdict["compliant"] and verdict["failed_rules"] == [] and verdict["rules"]["passed"] > 100
+    assert "  CONFORMANCE.json" in (edition / "MANIFEST.sha256").read_text()
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A copy of the shipped 2022 edition (sealed as PDF/A-3u before the validator) migrated once."""
+    archive = tmp_path_factory.mktemp("archive")
+    shutil.copytree(PROJECT / "archive" / "2022", archive / "2022")
+    rendition = migrate_edition(2022, "Conformance to PDF/A-3a and PDF/UA-1", BuildOptions(archive=archive))
+    return archive / "2022", rendition
+
+
+def test_a_migration_adds_a_rendition_and_keeps_the_sealed_files_byte_for_byte(migrated):
+    edition, rendition = migrated
+    for name in ("atlas-2022.pdf", "MANIFEST.sha256"):
+        assert (edition / name).read_bytes() == (PROJECT / "archive" / "2022" / name).read_bytes()
+    assert rendition == edition / "renditions" / "1"
+    assert sorted(p.name for p in rendition.iterdir()) == [
+        "CONFORMANCE.json",
+        "MANIFEST.sha256",
+        "RECORD.json",
+        "atlas-2022.pdf",
+    ]
+    with pikepdf.open(rendition / "atlas-2022.pdf") as pdf:
+        metadata = pdf.open_metadata()
+        assert (metadata.get("pdfaid:conformance"), metadata.get("pdfuaid:part")) == ("A", "1")
+        sealed_data = {p.relative_to(edition / "data").as_posix() for p in (edition / "data").rglob("*") if p.is_file()}
+        assert set(pdf.attachments) == sealed_data
+
+
+def test_the_migration_record_says_when_how_why_and_the_verdict_before_and_after(migrated):
+    _, rendition = migrated
+    record = json.loads((rendition / "RECORD.json").read_text(encoding="utf-8"))
+    assert record["reason"] == "Conformance to PDF/A-3a and PDF/UA-1"
+    assert record["tool"].startswith("partner-atlas ") and record["validator"].startswith("page-validation ")
+    assert record["supersedes"] == "atlas-2022.pdf"
+    assert record["verdict before"]["PDF/UA-1"]["rules"]["failed"] > 0  # what the migration was for
+    assert all(v["compliant"] for v in record["verdict after"].values())
+
+
+def test_verify_checks_every_rendition(migrated, capsys):
+    edition, rendition = migrated
+    result = run_main(capsys, "verify", edition)
+    assert result.returncode == 0, result.stderr
+    assert "(with 1 later rendition) match their checksums" in result.stdout
+    pdf = rendition / "atlas-2022.pdf"
+    original = pdf.read_bytes()
+    try:
+        pdf.write_bytes(original[:-10] + b"tampered\n\n")
+        result = run_main(capsys, "verify", edition)
+        assert result.returncode == 1
+        assert f"{rendition}/atlas-2022.pdf: checksum differs from MANIFEST.sha256" in result.stderr.replace(
+            str(PROJECT) + "/", ""
+        )
+    finally:
+        pdf.write_bytes(original)
