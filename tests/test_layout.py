@@ -1,0 +1,124 @@
+"""Layout as a reader sees it (issue 12): numbered blocks, running heads, page references, rounded
+means, index numbers on the line, addresses that stay in their column, books without duplicates."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import tests.conftest
+from reports import AtlasEdition, BuildOptions, CountryDossier, RegionDossier, build
+from reports.i18n import Language
+from tests.conftest import pdf_pages_text
+
+PROSPERITY = "Securing prosperity through free trade and innovation"
+RULES = "Strengthening a values- and rules-based world order"
+
+
+def _build(kind, data: Path, output: Path, **options) -> Path:
+    build(kind, BuildOptions(data=data, cache=None, jobs=2, **options), output=output)
+    return output
+
+
+@pytest.fixture(scope="module")
+def japan_pdf(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("japan")
+    return _build(CountryDossier("japan"), tests.conftest.DATA, folder / "japan.pdf")
+
+
+@pytest.fixture(scope="module")
+def region_pdf(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("region")
+    return _build(RegionDossier("asia-pacific"), tests.conftest.DATA, folder / "asia-pacific.pdf")
+
+
+@pytest.fixture(scope="module")
+def atlas_pdf(tmp_path_factory) -> Path:
+    """The atlas, with Japan's means at the halves that round differently: 3.25 and 2.75."""
+    folder = tmp_path_factory.mktemp("atlas")
+    data = folder / "data"
+    shutil.copytree(tests.conftest.DATA, data)
+    japan = data / "countries" / "japan.yaml"
+    text = japan.read_text(encoding="utf-8")
+    text = text.replace(
+        "ratings: {relevance: 5, willingness: 4, status_quo: 3, potential: 5}",
+        "ratings: {relevance: 4, willingness: 3, status_quo: 3, potential: 3}",  # mean 3.25
+    ).replace(
+        "ratings: {relevance: 5, willingness: 4, status_quo: 4, potential: 4}",
+        "ratings: {relevance: 3, willingness: 3, status_quo: 3, potential: 2}",  # mean 2.75
+    )
+    japan.write_text(text, encoding="utf-8")
+    return _build(AtlasEdition(), data, folder / "atlas.pdf")
+
+
+def _head(page: str) -> str:
+    """The running head: the first line of a page's text."""
+    return next((line for line in page.splitlines() if line.strip()), "")
+
+
+def test_blocks_are_numbered_01_to_04_in_order(japan_pdf):
+    text = "\n".join(pdf_pages_text(japan_pdf))
+    numbers = re.findall(r"^\s*(0\d) — ", text, flags=re.M)  # block labels start a line; running heads do not
+    assert numbers == sorted(numbers)
+    assert list(dict.fromkeys(numbers)) == ["01", "02", "03", "04"]
+    assert re.search(r"^\s*03 — AUTHOR$", text, flags=re.M)
+
+
+def test_running_head_names_the_assessment_a_page_continues(japan_pdf):
+    pages = pdf_pages_text(japan_pdf)
+    office = next(page for page in pages if re.search(r"^\s*02 — FOUNDATION OFFICE", page, flags=re.M))
+    assert not office.lstrip().startswith(("Securing", "Strengthening")), "the office should follow an assessment"
+    assert PROSPERITY in _head(office)  # the last page of the prosperity assessment, where the office begins
+    assert "Foundation office" not in _head(office)
+    region = next(page for page in pages if re.search(r"^\s*04 — THE REGION", page, flags=re.M))
+    assert "04 — The region" in _head(region)  # a block that starts its page names it
+
+
+def test_each_card_refers_to_the_page_of_its_own_assessment(region_pdf):
+    pages = pdf_pages_text(region_pdf)
+    referred = {int(n) for page in pages for n in re.findall(r"\bJapan p\. (\d+)", page)}
+    starts = {
+        number
+        for number, page in enumerate(pages, 1)
+        if _head(page).startswith("JAPAN") and re.search(rf"^({re.escape(RULES)}|{PROSPERITY})$", page, flags=re.M)
+    }
+    assert len(referred) == 2, referred  # two cards, two pages
+    assert referred == starts
+
+
+def test_means_round_half_up():
+    assert [Language("en").score(v) for v in (3.25, 2.75, 3.15, 4.0)] == ["3.3", "2.8", "3.2", "4.0"]
+    assert Language("de").score(3.25) == "3,3"
+
+
+def test_means_printed_in_the_atlas_round_half_up(atlas_pdf):
+    text = "\n".join(pdf_pages_text(atlas_pdf))
+    rows = re.findall(r"^\s*Japan\s+(\d)\s+(\d)\s+(\d)\s+(\d)\s+(\d\.\d)\b", text, flags=re.M)
+    assert ("4", "3", "3", "3", "3.3") in rows
+    assert ("3", "3", "3", "2", "2.8") in rows
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float]]:
+    """(word, x min, y max, height) of each word on a page, from poppler's bounding boxes."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    return [(w, float(x), float(y1), float(y1) - float(y0)) for x, y0, y1, w in re.findall(pattern, html)]
+
+
+def test_index_page_numbers_stand_on_the_line_of_their_entry(atlas_pdf):
+    pages = pdf_pages_text(atlas_pdf)
+    index = next(n for n, page in enumerate(pages, 1) if re.search(r"^\s*Index of countries$", page, flags=re.M))
+    words = _words(atlas_pdf, index)
+    numbers = [w for w in words if w[0].isdigit() and w[1] > 400]  # the right-aligned page numbers
+    names = [w for w in words if w[0] in ("Japan", "India", "Brazil", "Vietnam")]
+    assert numbers and len(names) == 4
+    for name in names:
+        number = min(numbers, key=lambda n: abs(n[2] - name[2]))
+        assert abs(number[2] - name[2]) < 0.3, f"{name[0]}'s page number {number[0]} is off its line"
