@@ -48,7 +48,7 @@ PROFILES: dict[str, Profile] = {
         "PDF/UA-1",
         (),
         document_checks=("accessibility",),
-        content_checks=("alt text",),
+        content_checks=("alt text", "content area"),
     ),
     "print": Profile(
         "print",
@@ -60,7 +60,7 @@ PROFILES: dict[str, Profile] = {
         no_annotations=True,
         output_intent=OutputIntent("/GTS_PDFX", 4),
         document_checks=("page boxes", "no annotations"),
-        content_checks=("cmyk only", "image resolution"),
+        content_checks=("cmyk only", "image resolution", "content area"),
     ),
     "archive": Profile(
         "archive",
@@ -70,6 +70,7 @@ PROFILES: dict[str, Profile] = {
         (),
         output_intent=OutputIntent("/GTS_PDFA1", None),
         document_checks=("not encrypted", "attachments"),
+        content_checks=("content area",),
     ),
 }
 DEFAULT_PROFILE = "screen"

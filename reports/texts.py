@@ -11,8 +11,11 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
+from . import addresses
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
 
@@ -26,6 +29,7 @@ QUOTES = {"en": "“”‘’", "de": "„“‚‘"}
 def _parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[language]})
     md.enable(["replacements", "smartquotes"])
+    md.core.ruler.before("replacements", "addresses", _addresses)
     return md
 
 
@@ -33,7 +37,27 @@ def _parser(language: str = "en") -> MarkdownIt:
 def _plain_parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": QUOTES[language]})
     md.enable(["replacements", "smartquotes"])
+    md.core.ruler.before("replacements", "addresses", _addresses)
     return md
+
+
+def _addresses(state: StateCore) -> None:
+    """Web addresses in the text set apart, breakable and unhyphenated (reports/addresses.py); before
+    the typographer, which would make '--' in an address a dash."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = []
+        for token in block.children:
+            spans = addresses.find_addresses(token.content) if token.type == "text" else []
+            position = 0
+            for start, end in spans:
+                children.append(Token("text", "", 0, content=token.content[position:start]))
+                html = addresses.breakable(token.content[start:end])
+                children.append(Token("html_inline", "", 0, content=str(html)))
+                position = end
+            children.append(token if not spans else Token("text", "", 0, content=token.content[position:]))
+        block.children = children
 
 
 @lru_cache(maxsize=8192)  # a text is parsed when loaded (to check it) and again when rendered

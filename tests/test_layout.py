@@ -1,16 +1,20 @@
 """Layout as a reader sees it (issue 12): numbered blocks, running heads, page references, rounded
 means, index numbers on the line, addresses that stay in their column, books without duplicates."""
 
+import io
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 import tests.conftest
 from reports import AtlasEdition, BuildOptions, CountryDossier, RegionDossier, build, make_pdf
 from reports.i18n import Language
+from reports.preflight import preflight
+from reports.profiles import profile_named
 from tests.conftest import pdf_pages_text
 
 PROSPERITY = "Securing prosperity through free trade and innovation"
@@ -133,3 +137,78 @@ def test_a_book_joined_from_chapters_carries_shared_resources_once(profile):
         options = BuildOptions(data=tests.conftest.DATA, profile=profile, one_piece=one_piece, cache=None, jobs=2)
         sizes[one_piece] = len(make_pdf(RegionDossier("asia-pacific"), options).pdf)
     assert sizes[False] <= 1.1 * sizes[True], f"joined {sizes[False]} bytes, one piece {sizes[True]}"
+
+
+ADDRESS = (
+    "https://www.auswaertiges-amt.de/resource/blob/2380500/33f978a9d4f511942c241eb4602086c1"
+    "33f978a9d4f511942c241eb4602086c1-Indo-Pacific-guidelines--2020--final.pdf"
+)
+SOURCE = "https://www.auswaertiges-amt.de/blob/2380500/33f978a9d4f511942c241eb4602086c1/200901-leitlinien--data.pdf"
+LONG_WORD = "Donaudampfschiff" + "x" * 120  # longer than the column, no hyphenation point
+
+
+@pytest.fixture(scope="module")
+def long_addresses(tmp_path_factory) -> dict[str, Path]:
+    """Japan's dossier, screen and print, with a long address and a long word in an answer and an
+    address in a source."""
+    folder = tmp_path_factory.mktemp("addresses")
+    data = folder / "data"
+    shutil.copytree(tests.conftest.DATA, data)
+    answer = data / "countries" / "japan" / "rules-based-order.md"
+    text = answer.read_text(encoding="utf-8")
+    first = text.index("\n\n", text.index("## Relevance")) + 2
+    added = f"The guidelines are published at {ADDRESS} and summarised in {LONG_WORD}.\n\n"
+    answer.write_text(text[:first] + added + text[first:], encoding="utf-8")
+    country = data / "countries" / "japan.yaml"
+    listed = "Policy guidelines for the Indo-Pacific region, September 2020."
+    country.write_text(
+        country.read_text(encoding="utf-8").replace(listed, f"{listed} {SOURCE}"),
+        encoding="utf-8",
+    )
+    return {
+        profile: _build(CountryDossier("japan"), data, folder / f"japan-{profile}.pdf", profile=profile)
+        for profile in ("screen", "print")
+    }
+
+
+def _content_area_check(pdf: bytes, profile: str):
+    return next(c for c in preflight(pdf, profile_named(profile)) if c.name.startswith("text and graphics inside"))
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_a_long_address_breaks_at_its_joints_and_stays_in_the_content_area(long_addresses, profile):
+    pdf = long_addresses[profile]
+    text = "".join(pdf_pages_text(pdf))
+    unbroken = re.sub(r"\s+", "", text)  # the lines and justified words joined again
+    assert ADDRESS in unbroken  # as typed: no hyphen put in, '--' not made a dash, broken only between lines
+    assert "‐" not in unbroken[unbroken.index(ADDRESS) - 5 : unbroken.index(ADDRESS) + len(ADDRESS) + 5]
+    assert LONG_WORD in unbroken.replace("‐", "")  # an ordinary word: hyphenated where it can be, then broken
+    assert all(not line.endswith("-") for line in text.splitlines() if line.strip() and line.strip() in ADDRESS)
+    # The source's address, shown short (no scheme, no www, no middle), and breakable
+    assert "auswaertiges-amt.de/blob/…/200901-leitlinien--data.pdf" in unbroken
+    check = _content_area_check(pdf.read_bytes(), profile)
+    assert check.passed, check.detail
+
+
+def _with_text_at(pdf: Path, page_number: int, x: float, y: float) -> bytes:
+    """The PDF with a word drawn at (x, y) on one page, in a font the page has."""
+    with pikepdf.open(pdf) as document:
+        page = document.pages[page_number - 1]
+        font = next(iter(page.resources.Font.keys()))
+        page.contents_add(document.make_stream(b"q\n"), prepend=True)  # the page's own coordinates end here
+        page.contents_add(document.make_stream(f"Q BT {font} 10 Tf {x} {y} Td <0030003100320033> Tj ET".encode()))
+        output = io.BytesIO()
+        document.save(output)
+        return output.getvalue()
+
+
+def test_text_outside_the_content_area_fails_preflight_naming_the_page(long_addresses):
+    screen, printed = long_addresses["screen"], long_addresses["print"]
+    assert _content_area_check(screen.read_bytes(), "screen").passed
+    check = _content_area_check(_with_text_at(screen, 2, 585, 400), "screen")  # A4 is 595 pt wide
+    assert not check.passed
+    assert "page 2: text" in check.detail and "right edge" in check.detail
+    # In print, the bleed is outside the page: text there is cut off
+    check = _content_area_check(_with_text_at(printed, 3, 100, -6), "print")
+    assert not check.passed
+    assert "page 3: text" in check.detail and "bottom edge" in check.detail
