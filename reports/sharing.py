@@ -21,15 +21,18 @@ layout, only about PDF objects.
 
 from __future__ import annotations
 
-import copy
+import array
 import hashlib
 import io
 import re
+import struct
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
 
 import pikepdf
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from pikepdf import Array, Dictionary
 
 # Dictionaries that may be shared when identical; streams always may. Pages, structure elements,
@@ -47,12 +50,56 @@ def share_resources(book: pikepdf.Pdf) -> None:
     _share_identical(book)
 
 
+# Where a page's or a resource's references lead elsewhere than to what it draws with.
+_NOT_RESOURCES = frozenset({"/Parent", "/P", "/Annots", "/StructParents", "/StructParent", "/Metadata", "/B", "/Thumb"})
+_PAGE_RESOURCES = ("/Resources", "/Contents", "/Group")
+
+
+def _resources(book: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Every indirect object the pages draw with (content streams, resource dictionaries, fonts and
+    their files, colour spaces, images, forms and what they use) and the output intents, in a fixed
+    order: all that can be shared, without walking the structure tree and the outline."""
+    found: list[pikepdf.Object] = []
+    seen: set[tuple[int, int]] = set()
+
+    def follow(value) -> None:
+        if not isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+            return
+        if value.is_indirect:
+            if value.objgen in seen:
+                return
+            seen.add(value.objgen)
+            found.append(value)
+        container = value.stream_dict if isinstance(value, pikepdf.Stream) else value
+        if isinstance(container, Dictionary):
+            for key in sorted(container.keys()):  # keys() is a set: sorted, for the same bytes every time
+                if key not in _NOT_RESOURCES:
+                    follow(container[key])
+        else:
+            for item in container:
+                follow(item)
+
+    for page in book.pages:
+        for key in _PAGE_RESOURCES:
+            if key in page.obj:
+                follow(page.obj[key])
+    follow(book.Root.get("/OutputIntents"))
+    return found
+
+
+def _holders(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> list[pikepdf.Object]:
+    """Whatever may refer to a resource: the pages, the resources themselves, the output intents."""
+    intents = book.Root.get("/OutputIntents")
+    return [page.obj for page in book.pages] + resources + ([intents] if intents is not None else [])
+
+
 # --- 1. font subsets -----------------------------------------------------------------------------
 
 
 def _merge_font_subsets(book: pikepdf.Pdf) -> None:
     groups: dict[str, list[pikepdf.Dictionary]] = defaultdict(list)
-    for obj in book.objects:
+    resources = _resources(book)
+    for obj in resources:
         if isinstance(obj, Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0":
             groups[str(obj.get("/BaseFont", ""))].append(obj)
     replacements = {}
@@ -62,7 +109,7 @@ def _merge_font_subsets(book: pikepdf.Pdf) -> None:
             if merged is not None:
                 replacements.update({font.objgen: merged for font in fonts})
     if replacements:
-        _replace_references(book, replacements)
+        _replace_references(_holders(book, resources), replacements)
 
 
 def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.Dictionary | None:
@@ -112,30 +159,28 @@ def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.
 
 
 def _merged_program(programs: list[bytes]) -> bytes | None:
-    """The glyphs of every subset in one TrueType font, each at its glyph id."""
+    """The glyphs of every subset in one TrueType font, each at its glyph id.
+
+    Glyphs are copied as their bytes (a composite glyph names its parts by glyph id, the same in
+    every subset); only the subset with the most glyph ids is read as a font."""
     if len(set(programs)) == 1:
         return programs[0]
     try:
         # recalcTimestamp=False: the same chapters give the same bytes (a saved font would carry the time).
-        fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False) for program in programs]
-        fonts.sort(key=lambda font: -len(font.getGlyphOrder()))
-        base, order = fonts[0], fonts[0].getGlyphOrder()
+        fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True) for program in programs]
+        fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
+        base = fonts[0]
         identity = (base["head"].unitsPerEm, base["head"].created, base["head"].fontRevision)
+        if any((f["head"].unitsPerEm, f["head"].created, f["head"].fontRevision) != identity for f in fonts):
+            return None  # not subsets of one original font
+        order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
+        present = set(_outlines(base))
         for other in fonts[1:]:
-            if (other["head"].unitsPerEm, other["head"].created, other["head"].fontRevision) != identity:
-                return None  # not subsets of one original font
-            # Glyph names may differ between subsets (they come from each subset's tables): the id counts.
-            glyf, hmtx = other["glyf"], other["hmtx"]
-            for gid, name in enumerate(other.getGlyphOrder()):
-                glyph = glyf[name]
-                if glyph.numberOfContours == 0 or base["glyf"][order[gid]].numberOfContours != 0:
-                    continue
-                glyph = copy.deepcopy(glyph)
-                glyph.expand(glyf)
-                for component in getattr(glyph, "components", []) if glyph.isComposite() else []:
-                    component.glyphName = order[other.getGlyphID(component.glyphName)]
-                base["glyf"][order[gid]] = glyph
-                base["hmtx"][order[gid]] = hmtx[name]
+            for gid, data in _outlines(other).items():
+                if gid not in present:
+                    glyf.glyphs[order[gid]] = Glyph(data)
+                    hmtx[order[gid]] = _metrics(other, gid)
+                    present.add(gid)
         for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph device tables, optional: not kept stale
             if table in base:
                 del base[table]
@@ -144,6 +189,30 @@ def _merged_program(programs: list[bytes]) -> bytes | None:
         return output.getvalue()
     except Exception:  # a font fontTools cannot read: the subsets stay as they are
         return None
+
+
+def _outlines(font: TTFont) -> dict[int, bytes]:
+    """The outline bytes of each glyph id that has an outline, read from the font's tables as they are."""
+    long_offsets = font["head"].indexToLocFormat == 1
+    offsets = array.array("I" if long_offsets else "H", font.reader["loca"])
+    if sys.byteorder == "little":
+        offsets.byteswap()
+    scale, outlines = 1 if long_offsets else 2, font.reader["glyf"]
+    return {
+        gid: outlines[offsets[gid] * scale : offsets[gid + 1] * scale]
+        for gid in range(font["maxp"].numGlyphs)
+        if offsets[gid + 1] != offsets[gid]
+    }
+
+
+def _metrics(font: TTFont, gid: int) -> tuple[int, int]:
+    """(advance, left side bearing) of a glyph id, read from the font's hmtx as it is."""
+    count = struct.unpack(">H", font.reader["hhea"][34:36])[0]
+    horizontal = font.reader["hmtx"]
+    if gid < count:
+        return struct.unpack_from(">Hh", horizontal, 4 * gid)
+    advance = struct.unpack_from(">H", horizontal, 4 * (count - 1))[0]
+    return advance, struct.unpack_from(">h", horizontal, 4 * count + 2 * (gid - count))[0]
 
 
 def _widths(array: pikepdf.Object) -> dict[int, float]:
@@ -257,18 +326,19 @@ def _share_identical(book: pikepdf.Pdf) -> None:
 
     first: dict[bytes, pikepdf.Object] = {}
     replacements: dict[tuple[int, int], pikepdf.Object] = {}
-    for obj in book.objects:
-        if isinstance(obj, (Dictionary, pikepdf.Stream)) and obj.is_indirect and shareable(obj):
+    resources = _resources(book)
+    for obj in resources:
+        if isinstance(obj, (Dictionary, pikepdf.Stream)) and shareable(obj):
             kept = first.setdefault(digest(obj), obj)
             if kept.objgen != obj.objgen:
                 replacements[obj.objgen] = kept
     if replacements:
-        _replace_references(book, replacements)
+        _replace_references(_holders(book, resources), replacements)
 
 
-def _replace_references(book: pikepdf.Pdf, replacements: Mapping[tuple[int, int], pikepdf.Object]) -> None:
-    """Point every reference to a replaced object at its replacement (the replaced objects are then
-    unreferenced, and saving leaves them out)."""
+def _replace_references(holders: list[pikepdf.Object], replacements: Mapping[tuple[int, int], pikepdf.Object]) -> None:
+    """Point every reference the holders make to a replaced object at its replacement (the replaced
+    objects are then unreferenced, and saving leaves them out)."""
 
     def visit(container) -> None:
         items = container.items() if isinstance(container, Dictionary) else enumerate(container)
@@ -281,12 +351,5 @@ def _replace_references(book: pikepdf.Pdf, replacements: Mapping[tuple[int, int]
             else:
                 visit(value)
 
-    for obj in list(book.objects):
-        if isinstance(obj, pikepdf.Stream):
-            visit(obj.stream_dict)
-        elif isinstance(obj, (Dictionary, Array)):
-            visit(obj)
-    for key in list(book.trailer.keys()):
-        value = book.trailer[key]
-        if isinstance(value, (Dictionary, Array)) and not value.is_indirect:
-            visit(value)
+    for obj in holders:
+        visit(obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj)
