@@ -29,6 +29,7 @@ import struct
 import sys
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -46,13 +47,20 @@ _PER_PLACE = ("/StructParent", "/StructParents")  # an object tied to its place 
 
 def share_resources(book: pikepdf.Pdf) -> None:
     """Merge font subsets of the same face, then keep one copy of each identical object."""
-    _merge_font_subsets(book)
-    _share_identical(book)
+    resources = _resources(book)
+    fonts = _merged_fonts(book, resources)
+    replacements = {**fonts, **_identical(resources, fonts)}
+    if replacements:
+        _replace_references(_holders(book, resources), replacements)
 
 
 # Where a page's or a resource's references lead elsewhere than to what it draws with.
 _NOT_RESOURCES = frozenset({"/Parent", "/P", "/Annots", "/StructParents", "/StructParent", "/Metadata", "/B", "/Thumb"})
+# Arrays of numbers only (a font's widths, boxes, matrices): nothing to follow, but long.
+_NUMBERS = frozenset({"/W", "/W2", "/Widths", "/FontBBox", "/BBox", "/Matrix", "/Decode", "/Domain", "/Range"})
 _PAGE_RESOURCES = ("/Resources", "/Contents", "/Group")
+_SKIPPED = _NOT_RESOURCES | _NUMBERS
+_CONTAINERS = (Dictionary, Array, pikepdf.Stream)
 
 
 def _resources(book: pikepdf.Pdf) -> list[pikepdf.Object]:
@@ -72,11 +80,12 @@ def _resources(book: pikepdf.Pdf) -> list[pikepdf.Object]:
             found.append(value)
         container = value.stream_dict if isinstance(value, pikepdf.Stream) else value
         if isinstance(container, Dictionary):
-            for key in sorted(container.keys()):  # keys() is a set: sorted, for the same bytes every time
-                if key not in _NOT_RESOURCES:
-                    follow(container[key])
+            # keys() is a set: sorted, for the same order (and bytes) every time
+            items = [container[key] for key in sorted(container.keys()) if key not in _SKIPPED]
         else:
-            for item in container:
+            items = list(container)
+        for item in items:
+            if isinstance(item, _CONTAINERS):
                 follow(item)
 
     for page in book.pages:
@@ -96,20 +105,19 @@ def _holders(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> list[pikepdf
 # --- 1. font subsets -----------------------------------------------------------------------------
 
 
-def _merge_font_subsets(book: pikepdf.Pdf) -> None:
+def _merged_fonts(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> dict[tuple[int, int], pikepdf.Object]:
+    """Each subset (a Type0 font) -> the font merged from all subsets of its face."""
     groups: dict[str, list[pikepdf.Dictionary]] = defaultdict(list)
-    resources = _resources(book)
     for obj in resources:
         if isinstance(obj, Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0":
             groups[str(obj.get("/BaseFont", ""))].append(obj)
-    replacements = {}
+    replacements: dict[tuple[int, int], pikepdf.Object] = {}
     for fonts in groups.values():
         if len(fonts) > 1:
             merged = _merged_font(book, fonts)
             if merged is not None:
                 replacements.update({font.objgen: merged for font in fonts})
-    if replacements:
-        _replace_references(_holders(book, resources), replacements)
+    return replacements
 
 
 def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.Dictionary | None:
@@ -282,9 +290,12 @@ def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
 # --- 2. identical objects ------------------------------------------------------------------------
 
 
-def _share_identical(book: pikepdf.Pdf) -> None:
-    """Keep one of each group of identical shareable objects: identical bytes and dictionaries,
-    where references count as equal when they point at identical objects."""
+def _identical(
+    resources: list[pikepdf.Object], fonts: Mapping[tuple[int, int], pikepdf.Object]
+) -> dict[tuple[int, int], pikepdf.Object]:
+    """Each shareable object -> the first one identical to it: identical bytes and dictionaries,
+    where references count as equal when they point at identical objects (or, for the font subsets
+    merged, at the same merged font)."""
     digests: dict[tuple[int, int], bytes] = {}
 
     def shareable(obj) -> bool:
@@ -309,6 +320,8 @@ def _share_identical(book: pikepdf.Pdf) -> None:
 
     def describe(value, visiting: frozenset, skip=()) -> bytes:
         if isinstance(value, (Dictionary, Array, pikepdf.Stream)) and value.is_indirect:
+            if value.objgen in fonts:
+                return b"F%d %d" % fonts[value.objgen].objgen
             if shareable(value) and value.objgen not in visiting:
                 return b"<" + digest(value, visiting) + b">"
             return b"R%d %d" % value.objgen
@@ -326,14 +339,12 @@ def _share_identical(book: pikepdf.Pdf) -> None:
 
     first: dict[bytes, pikepdf.Object] = {}
     replacements: dict[tuple[int, int], pikepdf.Object] = {}
-    resources = _resources(book)
     for obj in resources:
-        if isinstance(obj, (Dictionary, pikepdf.Stream)) and shareable(obj):
+        if isinstance(obj, (Dictionary, pikepdf.Stream)) and obj.objgen not in fonts and shareable(obj):
             kept = first.setdefault(digest(obj), obj)
             if kept.objgen != obj.objgen:
                 replacements[obj.objgen] = kept
-    if replacements:
-        _replace_references(_holders(book, resources), replacements)
+    return replacements
 
 
 def _replace_references(holders: list[pikepdf.Object], replacements: Mapping[tuple[int, int], pikepdf.Object]) -> None:
@@ -341,8 +352,12 @@ def _replace_references(holders: list[pikepdf.Object], replacements: Mapping[tup
     objects are then unreferenced, and saving leaves them out)."""
 
     def visit(container) -> None:
-        items = container.items() if isinstance(container, Dictionary) else enumerate(container)
-        for key, value in list(items):
+        items: list[tuple[Any, Any]]
+        if isinstance(container, Dictionary):
+            items = [(key, value) for key, value in container.items() if key not in _NUMBERS]
+        else:
+            items = list(enumerate(container))
+        for key, value in items:
             if not isinstance(value, (Dictionary, Array, pikepdf.Stream)):
                 continue
             if value.is_indirect:
