@@ -9,7 +9,8 @@ navigation to the same book typeset in one piece:
   stamped onto each page as an artifact;
 - one outline, rebuilt from the chapters' bookmark levels;
 - links into other chapters pointed at their real destinations;
-- one structure tree (tagged PDF), the chapters' trees side by side.
+- one structure tree (tagged PDF), the chapters' trees side by side;
+- one copy of what the chapters share: colour profile, fonts (reports/sharing.py).
 
 Only pikepdf here: nothing knows about countries or WeasyPrint.
 """
@@ -25,6 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
 from .pages import TypesetChapter
+from .sharing import share_resources
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
             _write_structure(book, first, struct_kids, parent_tree, next_struct_key)
         if numbers:
             _stamp(book, [page for overlay in numbers for page in overlay.pages])
+        share_resources(book)
         _compress_streams(book)
         output = io.BytesIO()
         book.save(
@@ -211,6 +214,19 @@ def _write_structure(book, first, struct_kids, parent_tree, next_key) -> None:
     document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array(struct_kids)))
     for kid in struct_kids:
         kid.P = document
+    # Elements a chapter's Document holds only as their parent (WeasyPrint's page margins, which
+    # are not among its kids): pointed at the book's, or each would keep its chapter's whole
+    # structure root (and its parent tree) in the book.
+    seen: set = set()
+    for value in parent_tree[1::2]:
+        for element in value if isinstance(value, Array) else [value]:
+            while isinstance(element, Dictionary) and element.objgen not in seen:  # up to the Document
+                seen.add(element.objgen)
+                parent = element.get("/P")
+                if isinstance(parent, Dictionary) and parent.get("/S") == Name.Document:
+                    element.P = document
+                    break
+                element = parent
     root.K = Array([document])
     root.ParentTree = book.make_indirect(Dictionary(Nums=Array(parent_tree)))
     root.ParentTreeNextKey = next_key

@@ -7,6 +7,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup, escape
 
+from .addresses import with_addresses
 from .i18n import Language
 from .model import Localized
 from .pages import TEMPLATES
@@ -33,6 +34,7 @@ def _environment(language_code: str) -> jinja2.Environment:
     environment.filters.update(
         {
             "loc": lambda text: _loc(text, language),
+            "source": lambda text: _source(text, language),
             "markdown": lambda text, announce=True, heading_shift=0: _markdown(text, language, announce, heading_shift),
             "prose": lambda text, announce=True: _prose(text, language, announce),
             "fallback_note": lambda text_language: _note(text_language, language),
@@ -46,14 +48,14 @@ def _environment(language_code: str) -> jinja2.Environment:
     return environment
 
 
-# Every text an editor writes passes one of the filters below: `loc` (a name, a role, a source,
-# as typed), `prose` (a sentence or two, with the language's quotation marks) or `markdown` (a
-# whole text). A text missing in the document's language is printed in English, and `_marked`
-# says so: its language on the element (hyphenation, screen readers, the PDF's tags) and, where
-# `announce`, a note where it stands. A plain str (a person's name, a postal address) belongs
-# to no language and is printed as it is. Where one note stands for several texts (the five
-# answers of an assessment), the template places it with `fallback_note` and the texts are
-# not announced one by one.
+# Every text an editor writes passes one of the filters below: `loc` (a name, a role, as typed),
+# `source` (a source, as typed but for its web addresses), `prose` (a sentence or two, with the
+# language's quotation marks) or `markdown` (a whole text). A text missing in the document's
+# language is printed in English, and `_marked` says so: its language on the element
+# (hyphenation, screen readers, the PDF's tags) and, where `announce`, a note where it stands.
+# A plain str (a person's name, a postal address) belongs to no language and is printed as it
+# is. Where one note stands for several texts (the five answers of an assessment), the template
+# places it with `fallback_note` and the texts are not announced one by one.
 
 
 def _in_language(text, language: Language) -> tuple[str, str]:
@@ -87,6 +89,12 @@ def _loc(text, language: Language) -> Markup:
         return Markup("")
     text, text_language = _in_language(text, language)
     return _marked(escape(text), text_language, language, block=False, announce=False)
+
+
+def _source(text, language: Language) -> Markup:
+    """A source as typed, its web addresses shown short and breakable, each linking to the whole."""
+    text, text_language = _in_language(text, language)
+    return _marked(with_addresses(text, link=True), text_language, language, block=False, announce=False)
 
 
 def _markdown(text, language: Language, announce: bool, heading_shift: int) -> Markup:

@@ -12,6 +12,7 @@ import datetime as dt
 import gettext
 import io
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -102,8 +103,11 @@ class Language:
         return format_decimal(value, locale=self.code)
 
     def score(self, value: float) -> str:
-        """A mean rating with one decimal: '4.3' (English), '4,3' (German)."""
-        return format_decimal(value, format="0.0", locale=self.code)
+        """A mean rating with one decimal: '4.3' (English), '4,3' (German). Halves round up, as
+        readers round (3.25 gives 3.3), not to even as babel would; the float's shortest decimal
+        form is rounded, so a mean of 3.15 gives 3.2 although the float lies just below it."""
+        rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return format_decimal(rounded, format="0.0", locale=self.code)
 
     def date(self, value: dt.date) -> str:
         return format_date(value, "d MMMM y" if self.code == "en" else "long", locale=self.code)

@@ -19,11 +19,13 @@ import pikepdf
 from rich.console import Console
 from rich.table import Table
 
+from .pdfcontent import drawn_points, walk_content
 from .profiles import Profile
 
 MM = 72 / 25.4
 PAPER_SIZES = {"A4": (210, 297), "A5": (148, 210)}  # trim sizes a print profile accepts, in mm
 BLEED_MM = 3
+SAFE_MM = 5  # text and graphics keep this far from the trimmed edge (a print shop's cutting tolerance)
 MIN_DPI = 300
 _XMP_IDS = {  # the standard a profile claims -> (XMP property, expected value)
     "PDF/UA-1": [("pdfuaid:part", "1")],
@@ -246,7 +248,7 @@ def _cmyk_only(document: pikepdf.Pdf) -> Check:
     name = "colours in CMYK"
     rgb_pages: set[int | str] = set()
     for number, page in enumerate(document.pages, 1):
-        for _, operands, operator in _walk_content(page.obj, page.resources):
+        for _, operands, operator, _ in walk_content(page.obj, page.resources):
             if operator in ("rg", "RG") or (
                 operator in ("cs", "CS") and operands and operands[0] == pikepdf.Name.DeviceRGB
             ):
@@ -281,7 +283,7 @@ def _image_resolution(document: pikepdf.Pdf) -> Check:
     name = f"raster images >= {MIN_DPI} dpi"
     worst, count = None, 0
     for number, page in enumerate(document.pages, 1):
-        for matrix, operands, operator in _walk_content(page.obj, page.resources):
+        for matrix, operands, operator, _ in walk_content(page.obj, page.resources):
             if operator != "Do" or operands[1].get("/Subtype") != "/Image":
                 continue
             image = operands[1]
@@ -301,44 +303,36 @@ def _image_resolution(document: pikepdf.Pdf) -> Check:
     return Check(name, True, f"{count} images, lowest {worst[0]:.0f} dpi")
 
 
-def _walk_content(owner: pikepdf.Object, resources, matrix=(1, 0, 0, 1, 0, 0), depth=0):
-    """Yield (current matrix, operands, operator) of a page or form, entering forms it draws.
-
-    For "Do", operands are (name, XObject) so that callers see what is drawn.
-    """
-    stack, current = [], matrix
-    xobjects = resources.get("/XObject", {}) if resources is not None else {}
-    for instruction in pikepdf.parse_content_stream(owner):
-        operands, operator = instruction.operands, str(instruction.operator)
-        if operator == "q":
-            stack.append(current)
-        elif operator == "Q" and stack:
-            current = stack.pop()
-        elif operator == "cm":
-            current = _multiply(tuple(float(value) for value in operands), current)
-        elif operator == "Do":
-            xobject = xobjects.get(operands[0])
-            if xobject is None:
-                continue
-            yield current, (operands[0], xobject), operator
-            if xobject.get("/Subtype") == "/Form" and depth < 10:
-                form_matrix = tuple(float(v) for v in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0)))
-                yield from _walk_content(
-                    xobject, xobject.get("/Resources", resources), _multiply(form_matrix, current), depth + 1
-                )
+def _inside_content_area(document: pikepdf.Pdf) -> Check:
+    """Text, lines and images stay on the page, clear of its edge: inside the trimmed page (the
+    MediaBox where there is no TrimBox) less a safety margin, so nothing runs off the page, into the
+    bleed or under the cut. What a PDF marks as an artifact (crop marks, which belong outside the
+    trim) is not checked."""
+    name = f"text and graphics inside the content area (trimmed page less {SAFE_MM} mm)"
+    outside = []
+    for number, page in enumerate(document.pages, 1):
+        page_box = _box(page.obj.get("/TrimBox")) or _box(page.obj.get("/CropBox")) or _box(page.obj.get("/MediaBox"))
+        if page_box is None:
             continue
-        yield current, operands, operator
-
-
-def _multiply(a, b):
-    return (
-        a[0] * b[0] + a[1] * b[2],
-        a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2],
-        a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4],
-        a[4] * b[1] + a[5] * b[3] + b[5],
-    )
+        area = (
+            page_box[0] + SAFE_MM * MM,
+            page_box[1] + SAFE_MM * MM,
+            page_box[2] - SAFE_MM * MM,
+            page_box[3] - SAFE_MM * MM,
+        )
+        worst = None
+        for what, (x, y) in drawn_points(page):
+            beyond = max(area[0] - x, x - area[2], area[1] - y, y - area[3])
+            if beyond > 0.5 and (worst is None or beyond > worst[1]):
+                edge = ("left", "right", "bottom", "top")[
+                    [area[0] - x, x - area[2], area[1] - y, y - area[3]].index(beyond)
+                ]
+                worst = (what, beyond, edge)
+        if worst:
+            outside.append(f"page {number}: {worst[0]} {worst[1] / MM:.1f} mm beyond the {worst[2]} edge")
+    if outside:
+        return Check(name, False, "; ".join(outside))
+    return Check(name, True, f"{len(document.pages)} pages, nothing outside")
 
 
 def _accessibility(document: pikepdf.Pdf) -> list[Check]:
@@ -432,4 +426,5 @@ _CONTENT_CHECKS = {
     "cmyk only": lambda document: [_cmyk_only(document)],
     "image resolution": lambda document: [_image_resolution(document)],
     "alt text": lambda document: [_alt_text(document)],
+    "content area": lambda document: [_inside_content_area(document)],
 }

@@ -49,7 +49,7 @@ PROFILES: dict[str, Profile] = {
         "PDF/UA-1",
         (),
         document_checks=("accessibility",),
-        content_checks=("alt text",),
+        content_checks=("alt text", "content area"),
     ),
     "print": Profile(
         "print",
@@ -61,7 +61,7 @@ PROFILES: dict[str, Profile] = {
         no_annotations=True,
         output_intent=OutputIntent("/GTS_PDFX", 4),
         document_checks=("page boxes", "no annotations"),
-        content_checks=("cmyk only", "image resolution"),
+        content_checks=("cmyk only", "image resolution", "content area"),
     ),
     "archive": Profile(
         "archive",
@@ -72,6 +72,7 @@ PROFILES: dict[str, Profile] = {
         output_intent=OutputIntent("/GTS_PDFA1", None),
         also_claims=("PDF/UA-1",),  # an archived edition is read with assistive technology too
         document_checks=("not encrypted", "attachments"),
+        content_checks=("content area",),
     ),
 }
 DEFAULT_PROFILE = "screen"

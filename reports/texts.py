@@ -13,7 +13,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .markdown import QUOTES, to_html
+from .markdown import QUOTES, mark_addresses, render_address, to_html
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
 from .texts_check import ANSWER_HEADINGS, check_text
@@ -28,6 +28,8 @@ _ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
 def _plain_parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": QUOTES[language]})
     md.enable(["replacements", "smartquotes"])
+    md.core.ruler.before("replacements", "addresses", mark_addresses)
+    md.add_render_rule("address", render_address)
     return md
 
 

@@ -1,0 +1,205 @@
+"""What a PDF page draws, read from its content streams: for preflight's checks.
+
+Walks a page's drawing operators with the transformation in effect, entering the
+forms it draws, and follows the text state far enough to say where each run of
+text starts and ends (its font's widths, spacing, scaling), so that a check can
+ask where text, lines and images are on the page.
+"""
+
+from __future__ import annotations
+
+import pikepdf
+
+
+def drawn_points(page: pikepdf.Page):
+    """("text" | "graphics" | "image", (x, y)) for the ends of every run of text (at its baseline
+    and cap height), every path painted and every image, in page space; artifacts left out."""
+    tags: list[bool] = []  # marked-content sequences open: is each an artifact?
+    path: list[tuple[float, float]] = []
+    text = _TextState()
+    for matrix, operands, operator, resources in walk_content(page.obj, page.resources):
+        if operator in ("BMC", "BDC"):
+            tags.append(operands[0] == "/Artifact" or bool(tags and tags[-1]))
+            continue
+        if operator == "EMC":
+            if tags:
+                tags.pop()
+            continue
+        artifact = bool(tags and tags[-1])
+        if operator in _PATH_POINTS:
+            values = [float(v) for v in operands]
+            if operator == "re":
+                x, y, w, h = values
+                values = [x, y, x + w, y + h]
+            path += [_apply(matrix, values[i], values[i + 1]) for i in range(0, len(values), 2)]
+        elif operator in _PAINT:
+            if not artifact:
+                yield from (("graphics", point) for point in path)
+            path = []
+        elif operator == "n":
+            path = []  # a clipping path: nothing painted
+        elif operator == "Do" and operands[1].get("/Subtype") == "/Image" and not artifact:
+            yield from (("image", _apply(matrix, x, y)) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1)))
+        elif operator in _TEXT_OPERATORS:
+            points = text.run(operator, operands, resources)
+            if points and not artifact:
+                yield from (("text", _apply(multiply(m, matrix), x, y)) for m, (x, y) in points)
+
+
+_PATH_POINTS = {"m", "l", "c", "v", "y", "re"}
+_PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_TEXT_OPERATORS = {"BT", "Tf", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "Td", "TD", "Tm", "T*", "Tj", "TJ", "'", '"'}
+
+
+def _apply(matrix, x: float, y: float) -> tuple[float, float]:
+    return (matrix[0] * x + matrix[2] * y + matrix[4], matrix[1] * x + matrix[3] * y + matrix[5])
+
+
+class _TextState:
+    """Where text goes: the text and line matrices and what moves them (ISO 32000, 9.3 and 9.4)."""
+
+    def __init__(self):
+        self.font, self.size, self.char, self.word, self.scale, self.leading, self.rise = (
+            None,
+            0.0,
+            0.0,
+            0.0,
+            1.0,
+            0.0,
+            0.0,
+        )
+        self.invisible = False
+        self.matrix: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        self.line: tuple[float, ...] = self.matrix
+        self._widths: dict = {}
+
+    def run(self, operator: str, operands, resources) -> list:
+        """Apply one text operator; for one that shows text, the text-space points it covers, each
+        with the text matrix they are in."""
+        values = [float(v) for v in operands if _is_number(v)]
+        if operator == "BT":
+            self.matrix = self.line = (1.0, 0, 0, 1.0, 0, 0)
+        elif operator == "Tf":
+            fonts = resources.get("/Font", {}) if resources is not None else {}
+            self.font, self.size = fonts.get(operands[0]), float(operands[1])
+        elif operator in ("Tc", "Tw", "Tz", "TL", "Ts") and values:
+            setattr(
+                self,
+                {"Tc": "char", "Tw": "word", "Tz": "scale", "TL": "leading", "Ts": "rise"}[operator],
+                values[0] / 100 if operator == "Tz" else values[0],
+            )
+        elif operator == "Tr":
+            self.invisible = int(operands[0]) in (3, 7)
+        elif operator in ("Td", "TD"):
+            if operator == "TD":
+                self.leading = -values[1]
+            self.matrix = self.line = multiply((1, 0, 0, 1, values[0], values[1]), self.line)
+        elif operator == "Tm":
+            self.matrix = self.line = (values[0], values[1], values[2], values[3], values[4], values[5])
+        elif operator == "T*":
+            self.run("Td", [0, -self.leading], resources)
+        elif operator in ("Tj", "TJ", "'", '"'):
+            if operator in ("'", '"'):
+                if operator == '"':
+                    self.word, self.char = values[0], values[1]
+                self.run("T*", [], resources)
+            shown = operands[-1]
+            start = self.matrix
+            advance = self._advance(shown if isinstance(shown, pikepdf.Array) else [shown])
+            self.matrix = multiply((1, 0, 0, 1, advance, 0), self.matrix)
+            if self.invisible:
+                return []
+            top = self.rise + 0.7 * self.size
+            return [(start, (0, self.rise)), (start, (0, top)), (start, (advance, self.rise)), (start, (advance, top))]
+        return []
+
+    def _advance(self, items) -> float:
+        widths, two_bytes = self._font_widths()
+        advance = 0.0
+        for item in items:
+            if isinstance(item, pikepdf.String):
+                data = bytes(item)
+                codes = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)] if two_bytes else data
+                for code in codes:
+                    advance += (widths(code) / 1000 * self.size + self.char) * self.scale
+                    if code == 32 and not two_bytes:
+                        advance += self.word * self.scale
+            elif _is_number(item):
+                advance -= float(item) / 1000 * self.size * self.scale
+        return advance
+
+    def _font_widths(self):
+        """The font's glyph widths (in thousandths of the size) and whether its codes take two bytes."""
+        font = self.font
+        key = font.objgen if font is not None and font.is_indirect else id(font)
+        if key not in self._widths:
+            self._widths[key] = _widths_of(font)
+        return self._widths[key]
+
+
+def _is_number(value) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, (pikepdf.String, pikepdf.Name, pikepdf.Array, str))
+
+
+def _widths_of(font):
+    if font is None:
+        return (lambda code: 0.0), False
+    if font.get("/Subtype") == "/Type0":
+        descendant = font.DescendantFonts[0]
+        default, widths, items, i = float(descendant.get("/DW", 1000)), {}, list(descendant.get("/W", [])), 0
+        while i + 1 < len(items):
+            first = int(items[i])
+            if isinstance(items[i + 1], pikepdf.Array):
+                widths.update({first + k: float(w) for k, w in enumerate(items[i + 1])})
+                i += 2
+            else:
+                widths.update({cid: float(items[i + 2]) for cid in range(first, int(items[i + 1]) + 1)})
+                i += 3
+        return (lambda code: widths.get(code, default)), True
+    first, listed = int(font.get("/FirstChar", 0)), [float(w) for w in font.get("/Widths", [])]
+    unit = float(font.FontMatrix[0]) * 1000 if "/FontMatrix" in font else 1.0  # Type3: glyph space
+    return (lambda code: listed[code - first] * unit if 0 <= code - first < len(listed) else 0.0), False
+
+
+def walk_content(owner: pikepdf.Object, resources, matrix=(1, 0, 0, 1, 0, 0), depth=0):
+    """Yield (current matrix, operands, operator, resources) of a page or form, entering forms it draws.
+
+    For "Do", operands are (name, XObject) so that callers see what is drawn.
+    """
+    stack, current = [], matrix
+    xobjects = resources.get("/XObject", {}) if resources is not None else {}
+    for instruction in pikepdf.parse_content_stream(owner):
+        operands, operator = instruction.operands, str(instruction.operator)
+        if operator == "q":
+            stack.append(current)
+        elif operator == "Q" and stack:
+            current = stack.pop()
+        elif operator == "cm":
+            current = multiply(tuple(float(value) for value in operands), current)
+        elif operator == "Do":
+            xobject = xobjects.get(operands[0])
+            if xobject is None:
+                continue
+            yield current, (operands[0], xobject), operator, resources
+            if xobject.get("/Subtype") == "/Form" and depth < 10:
+                form_matrix = tuple(float(v) for v in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+                yield from walk_content(
+                    xobject, xobject.get("/Resources", resources), multiply(form_matrix, current), depth + 1
+                )
+            continue
+        yield current, operands, operator, resources
+
+
+def multiply(a, b):
+    return (
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    )

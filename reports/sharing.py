@@ -1,0 +1,370 @@
+"""One copy of what a joined book's chapters have in common.
+
+Each chapter is a complete PDF: it carries its own colour profile, its own
+subsets of the fonts, its own graphics states. Joined as they are, a book
+holds the same ICC profile once per chapter (0.8 MB each in print) and a
+subset of each face per chapter. Here, after joining:
+
+1. the subsets of one face are merged into one font. WeasyPrint subsets
+   with the glyph ids of the original font kept (HarfBuzz's RETAIN_GIDS, and
+   CIDToGIDMap /Identity) and names a face the same in every chapter, so a
+   glyph id means the same glyph in every subset: the merged font carries
+   each chapter's glyphs, widths and Unicode mappings, and every chapter's
+   text draws from it as it did from its own subset;
+2. objects that are then identical (the colour profile, the merged fonts'
+   descriptors, graphics states, images, forms ...) are kept once, every
+   reference pointing at the one copy.
+
+Only pikepdf and fontTools: nothing here knows about chapters or WeasyPrint's
+layout, only about PDF objects.
+"""
+
+from __future__ import annotations
+
+import array
+import hashlib
+import io
+import re
+import struct
+import sys
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import pikepdf
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
+from pikepdf import Array, Dictionary
+
+# Dictionaries that may be shared when identical; streams always may. Pages, structure elements,
+# annotations and the outline are each one place in the document and are never merged.
+_SHAREABLE_TYPES = frozenset({"/Font", "/FontDescriptor", "/ExtGState", "/Pattern", "/Mask", "/Group"})
+_RESOURCE_KEYS = frozenset(  # a resource dictionary (it has no /Type)
+    {"/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/ProcSet", "/Properties"}
+)
+_PER_PLACE = ("/StructParent", "/StructParents")  # an object tied to its place in the structure tree
+
+
+def share_resources(book: pikepdf.Pdf) -> None:
+    """Merge font subsets of the same face, then keep one copy of each identical object."""
+    resources = _resources(book)
+    fonts = _merged_fonts(book, resources)
+    replacements = {**fonts, **_identical(resources, fonts)}
+    if replacements:
+        _replace_references(_holders(book, resources), replacements)
+
+
+# Where a page's or a resource's references lead elsewhere than to what it draws with.
+_NOT_RESOURCES = frozenset({"/Parent", "/P", "/Annots", "/StructParents", "/StructParent", "/Metadata", "/B", "/Thumb"})
+# Arrays of numbers only (a font's widths, boxes, matrices): nothing to follow, but long.
+_NUMBERS = frozenset({"/W", "/W2", "/Widths", "/FontBBox", "/BBox", "/Matrix", "/Decode", "/Domain", "/Range"})
+_PAGE_RESOURCES = ("/Resources", "/Contents", "/Group")
+_SKIPPED = _NOT_RESOURCES | _NUMBERS
+_CONTAINERS = (Dictionary, Array, pikepdf.Stream)
+
+
+def _resources(book: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Every indirect object the pages draw with (content streams, resource dictionaries, fonts and
+    their files, colour spaces, images, forms and what they use) and the output intents, in a fixed
+    order: all that can be shared, without walking the structure tree and the outline."""
+    found: list[pikepdf.Object] = []
+    seen: set[tuple[int, int]] = set()
+
+    def follow(value) -> None:
+        if not isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+            return
+        if value.is_indirect:
+            if value.objgen in seen:
+                return
+            seen.add(value.objgen)
+            found.append(value)
+        container = value.stream_dict if isinstance(value, pikepdf.Stream) else value
+        if isinstance(container, Dictionary):
+            # keys() is a set: sorted, for the same order (and bytes) every time
+            items = [container[key] for key in sorted(container.keys()) if key not in _SKIPPED]
+        else:
+            items = list(container)
+        for item in items:
+            if isinstance(item, _CONTAINERS):
+                follow(item)
+
+    for page in book.pages:
+        for key in _PAGE_RESOURCES:
+            if key in page.obj:
+                follow(page.obj[key])
+    follow(book.Root.get("/OutputIntents"))
+    return found
+
+
+def _holders(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> list[pikepdf.Object]:
+    """Whatever may refer to a resource: the pages, the resources themselves, the output intents."""
+    intents = book.Root.get("/OutputIntents")
+    return [page.obj for page in book.pages] + resources + ([intents] if intents is not None else [])
+
+
+# --- 1. font subsets -----------------------------------------------------------------------------
+
+
+def _merged_fonts(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> dict[tuple[int, int], pikepdf.Object]:
+    """Each subset (a Type0 font) -> the font merged from all subsets of its face."""
+    groups: dict[str, list[pikepdf.Dictionary]] = defaultdict(list)
+    for obj in resources:
+        if isinstance(obj, Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0":
+            groups[str(obj.get("/BaseFont", ""))].append(obj)
+    replacements: dict[tuple[int, int], pikepdf.Object] = {}
+    for fonts in groups.values():
+        if len(fonts) > 1:
+            merged = _merged_font(book, fonts)
+            if merged is not None:
+                replacements.update({font.objgen: merged for font in fonts})
+    return replacements
+
+
+def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.Dictionary | None:
+    """One Type0 font for all subsets of one face, or None where they cannot be merged safely
+    (not TrueType outlines, a CIDSet to keep, an encoding other than Identity-H)."""
+    descendants = [font.DescendantFonts[0] for font in fonts]
+    descriptors = [d.FontDescriptor for d in descendants]
+    if not all(
+        font.get("/Encoding") == "/Identity-H"
+        and d.get("/Subtype") == "/CIDFontType2"
+        and d.get("/CIDToGIDMap") == "/Identity"
+        and "/FontFile2" in fd
+        and "/CIDSet" not in fd
+        for font, d, fd in zip(fonts, descendants, descriptors)
+    ):
+        return None
+    program = _merged_program([bytes(fd.FontFile2.read_bytes()) for fd in descriptors])
+    if program is None:
+        return None
+    widths: dict[int, float] = {}
+    unicode: dict[int, str] = {}
+    for font, descendant in zip(fonts, descendants):
+        for cid, width in _widths(descendant.get("/W", Array())).items():
+            widths.setdefault(cid, width)
+        if "/ToUnicode" in font:
+            for cid, text in _to_unicode(font.ToUnicode.read_bytes()).items():
+                unicode.setdefault(cid, text)  # the first chapter's, as one piece maps a glyph once
+    first, first_descriptor = fonts[0], descriptors[0]
+    descriptor = Dictionary({key: value for key, value in first_descriptor.items()})
+    descriptor.FontFile2 = book.make_stream(program, Length1=len(program))
+    descriptor.FontBBox = Array(
+        [
+            min(float(fd.FontBBox[0]) for fd in descriptors),
+            min(float(fd.FontBBox[1]) for fd in descriptors),
+            max(float(fd.FontBBox[2]) for fd in descriptors),
+            max(float(fd.FontBBox[3]) for fd in descriptors),
+        ]
+    )
+    descendant = Dictionary({key: value for key, value in descendants[0].items()})
+    descendant.FontDescriptor = book.make_indirect(descriptor)
+    descendant.W = _widths_array(widths)
+    font = Dictionary({key: value for key, value in first.items()})
+    font.DescendantFonts = Array([book.make_indirect(descendant)])
+    if unicode:
+        font.ToUnicode = book.make_stream(_to_unicode_cmap(unicode))
+    return book.make_indirect(font)
+
+
+def _merged_program(programs: list[bytes]) -> bytes | None:
+    """The glyphs of every subset in one TrueType font, each at its glyph id.
+
+    Glyphs are copied as their bytes (a composite glyph names its parts by glyph id, the same in
+    every subset); only the subset with the most glyph ids is read as a font."""
+    if len(set(programs)) == 1:
+        return programs[0]
+    try:
+        # recalcTimestamp=False: the same chapters give the same bytes (a saved font would carry the time).
+        fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True) for program in programs]
+        fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
+        base = fonts[0]
+        identity = (base["head"].unitsPerEm, base["head"].created, base["head"].fontRevision)
+        if any((f["head"].unitsPerEm, f["head"].created, f["head"].fontRevision) != identity for f in fonts):
+            return None  # not subsets of one original font
+        order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
+        present = set(_outlines(base))
+        for other in fonts[1:]:
+            for gid, data in _outlines(other).items():
+                if gid not in present:
+                    glyf.glyphs[order[gid]] = Glyph(data)
+                    hmtx[order[gid]] = _metrics(other, gid)
+                    present.add(gid)
+        for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph device tables, optional: not kept stale
+            if table in base:
+                del base[table]
+        output = io.BytesIO()
+        base.save(output)
+        return output.getvalue()
+    except Exception:  # a font fontTools cannot read: the subsets stay as they are
+        return None
+
+
+def _outlines(font: TTFont) -> dict[int, bytes]:
+    """The outline bytes of each glyph id that has an outline, read from the font's tables as they are."""
+    long_offsets = font["head"].indexToLocFormat == 1
+    offsets = array.array("I" if long_offsets else "H", font.reader["loca"])
+    if sys.byteorder == "little":
+        offsets.byteswap()
+    scale, outlines = 1 if long_offsets else 2, font.reader["glyf"]
+    return {
+        gid: outlines[offsets[gid] * scale : offsets[gid + 1] * scale]
+        for gid in range(font["maxp"].numGlyphs)
+        if offsets[gid + 1] != offsets[gid]
+    }
+
+
+def _metrics(font: TTFont, gid: int) -> tuple[int, int]:
+    """(advance, left side bearing) of a glyph id, read from the font's hmtx as it is."""
+    count = struct.unpack(">H", font.reader["hhea"][34:36])[0]
+    horizontal = font.reader["hmtx"]
+    if gid < count:
+        return struct.unpack_from(">Hh", horizontal, 4 * gid)
+    advance = struct.unpack_from(">H", horizontal, 4 * (count - 1))[0]
+    return advance, struct.unpack_from(">h", horizontal, 4 * count + 2 * (gid - count))[0]
+
+
+def _widths(array: pikepdf.Object) -> dict[int, float]:
+    """A CIDFont's /W: 'c [w1 w2 ...]' and 'c_first c_last w' entries."""
+    widths, items, i = {}, list(array), 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], Array):
+            for offset, width in enumerate(items[i + 1]):
+                widths[first + offset] = float(width)
+            i += 2
+        else:
+            for cid in range(first, int(items[i + 1]) + 1):
+                widths[cid] = float(items[i + 2])
+            i += 3
+    return widths
+
+
+def _widths_array(widths: dict[int, float]) -> pikepdf.Array:
+    array: list = []
+    for cid in sorted(widths):
+        if cid - 1 not in widths:
+            array += [cid, []]
+        array[-1].append(widths[cid])
+    return Array([Array(item) if isinstance(item, list) else item for item in array])
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+_BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, flags=re.S):
+        for low, high, start in _BFRANGE.findall(block):
+            first = int(start, 16)
+            for offset, cid in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[cid] = chr(first + offset)
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, flags=re.S):
+        for cid, text in _BFCHAR.findall(block):
+            mapping[int(cid, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be", errors="replace")
+    return mapping
+
+
+def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
+    lines = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    items = sorted(mapping.items())
+    for start in range(0, len(items), 100):
+        batch = items[start : start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines += [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>".encode() for cid, text in batch]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+# --- 2. identical objects ------------------------------------------------------------------------
+
+
+def _identical(
+    resources: list[pikepdf.Object], fonts: Mapping[tuple[int, int], pikepdf.Object]
+) -> dict[tuple[int, int], pikepdf.Object]:
+    """Each shareable object -> the first one identical to it: identical bytes and dictionaries,
+    where references count as equal when they point at identical objects (or, for the font subsets
+    merged, at the same merged font)."""
+    digests: dict[tuple[int, int], bytes] = {}
+
+    def shareable(obj) -> bool:
+        if any(key in obj for key in _PER_PLACE):
+            return False
+        if isinstance(obj, pikepdf.Stream):
+            return True
+        keys = set(obj.keys()) if isinstance(obj, Dictionary) else set()
+        return str(obj.get("/Type", "")) in _SHAREABLE_TYPES or bool(keys) and keys <= _RESOURCE_KEYS
+
+    def digest(obj, visiting: frozenset = frozenset()) -> bytes:
+        key = obj.objgen
+        if key not in digests:
+            hasher = hashlib.sha256()
+            if isinstance(obj, pikepdf.Stream):
+                hasher.update(b"stream" + hashlib.sha256(obj.read_raw_bytes()).digest())
+                hasher.update(describe(obj.stream_dict, visiting | {key}, skip=("/Length",)))
+            else:
+                hasher.update(describe(obj, visiting | {key}))
+            digests[key] = hasher.digest()
+        return digests[key]
+
+    def describe(value, visiting: frozenset, skip=()) -> bytes:
+        if isinstance(value, (Dictionary, Array, pikepdf.Stream)) and value.is_indirect:
+            if value.objgen in fonts:
+                return b"F%d %d" % fonts[value.objgen].objgen
+            if shareable(value) and value.objgen not in visiting:
+                return b"<" + digest(value, visiting) + b">"
+            return b"R%d %d" % value.objgen
+        if isinstance(value, Dictionary):
+            return (
+                b"{"
+                + b"".join(
+                    k.encode() + b" " + describe(value[k], visiting) for k in sorted(value.keys()) if k not in skip
+                )
+                + b"}"
+            )
+        if isinstance(value, Array):
+            return b"[" + b" ".join(describe(item, visiting) for item in value) + b"]"
+        return value.unparse() if isinstance(value, pikepdf.Object) else repr(value).encode()
+
+    first: dict[bytes, pikepdf.Object] = {}
+    replacements: dict[tuple[int, int], pikepdf.Object] = {}
+    for obj in resources:
+        if isinstance(obj, (Dictionary, pikepdf.Stream)) and obj.objgen not in fonts and shareable(obj):
+            kept = first.setdefault(digest(obj), obj)
+            if kept.objgen != obj.objgen:
+                replacements[obj.objgen] = kept
+    return replacements
+
+
+def _replace_references(holders: list[pikepdf.Object], replacements: Mapping[tuple[int, int], pikepdf.Object]) -> None:
+    """Point every reference the holders make to a replaced object at its replacement (the replaced
+    objects are then unreferenced, and saving leaves them out)."""
+
+    def visit(container) -> None:
+        items: list[tuple[Any, Any]]
+        if isinstance(container, Dictionary):
+            items = [(key, value) for key, value in container.items() if key not in _NUMBERS]
+        else:
+            items = list(enumerate(container))
+        for key, value in items:
+            if not isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+                continue
+            if value.is_indirect:
+                if value.objgen in replacements:
+                    container[key] = replacements[value.objgen]
+            else:
+                visit(value)
+
+    for obj in holders:
+        visit(obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj)

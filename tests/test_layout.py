@@ -1,0 +1,217 @@
+"""Layout as a reader sees it (issue 12): numbered blocks, running heads, page references, rounded
+means, index numbers on the line, addresses that stay in their column, books without duplicates."""
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import tests.conftest
+from reports import AtlasEdition, BuildOptions, CountryDossier, RegionDossier, build, make_pdf
+from reports.i18n import Language
+from reports.preflight import preflight
+from reports.profiles import profile_named
+from tests.conftest import pdf_pages_text
+
+PROSPERITY = "Securing prosperity through free trade and innovation"
+RULES = "Strengthening a values- and rules-based world order"
+
+
+def _build(kind, data: Path, output: Path, **options) -> Path:
+    build(kind, BuildOptions(data=data, cache=None, jobs=2, **options), output=output)
+    return output
+
+
+@pytest.fixture(scope="module")
+def japan_pdf(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("japan")
+    return _build(CountryDossier("japan"), tests.conftest.DATA, folder / "japan.pdf")
+
+
+@pytest.fixture(scope="module")
+def region_pdf(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("region")
+    return _build(RegionDossier("asia-pacific"), tests.conftest.DATA, folder / "asia-pacific.pdf")
+
+
+@pytest.fixture(scope="module")
+def atlas_pdf(tmp_path_factory) -> Path:
+    """The atlas, with Japan's means at the halves that round differently: 3.25 and 2.75."""
+    folder = tmp_path_factory.mktemp("atlas")
+    data = folder / "data"
+    shutil.copytree(tests.conftest.DATA, data)
+    japan = data / "countries" / "japan.yaml"
+    text = japan.read_text(encoding="utf-8")
+    text = text.replace(
+        "ratings: {relevance: 5, willingness: 4, status_quo: 3, potential: 5}",
+        "ratings: {relevance: 4, willingness: 3, status_quo: 3, potential: 3}",  # mean 3.25
+    ).replace(
+        "ratings: {relevance: 5, willingness: 4, status_quo: 4, potential: 4}",
+        "ratings: {relevance: 3, willingness: 3, status_quo: 3, potential: 2}",  # mean 2.75
+    )
+    japan.write_text(text, encoding="utf-8")
+    return _build(AtlasEdition(), data, folder / "atlas.pdf")
+
+
+def _head(page: str) -> str:
+    """The running head: the first line of a page's text."""
+    return next((line for line in page.splitlines() if line.strip()), "")
+
+
+def test_blocks_are_numbered_01_to_04_in_order(japan_pdf):
+    text = "\n".join(pdf_pages_text(japan_pdf))
+    numbers = re.findall(r"^\s*(0\d) — ", text, flags=re.M)  # block labels start a line; running heads do not
+    assert numbers == sorted(numbers)
+    assert list(dict.fromkeys(numbers)) == ["01", "02", "03", "04"]
+    assert re.search(r"^\s*03 — AUTHOR$", text, flags=re.M)
+
+
+def test_running_head_names_the_assessment_a_page_continues(japan_pdf):
+    pages = pdf_pages_text(japan_pdf)
+    office = next(page for page in pages if re.search(r"^\s*02 — FOUNDATION OFFICE", page, flags=re.M))
+    assert not office.lstrip().startswith(("Securing", "Strengthening")), "the office should follow an assessment"
+    assert PROSPERITY in _head(office)  # the last page of the prosperity assessment, where the office begins
+    assert "Foundation office" not in _head(office)
+    region = next(page for page in pages if re.search(r"^\s*04 — THE REGION", page, flags=re.M))
+    assert "04 — The region" in _head(region)  # a block that starts its page names it
+
+
+def test_each_card_refers_to_the_page_of_its_own_assessment(region_pdf):
+    pages = pdf_pages_text(region_pdf)
+    referred = {int(n) for page in pages for n in re.findall(r"\bJapan p\. (\d+)", page)}
+    starts = {
+        number
+        for number, page in enumerate(pages, 1)
+        if _head(page).startswith("JAPAN") and re.search(rf"^({re.escape(RULES)}|{PROSPERITY})$", page, flags=re.M)
+    }
+    assert len(referred) == 2, referred  # two cards, two pages
+    assert referred == starts
+
+
+def test_means_round_half_up():
+    assert [Language("en").score(v) for v in (3.25, 2.75, 3.15, 4.0)] == ["3.3", "2.8", "3.2", "4.0"]
+    assert Language("de").score(3.25) == "3,3"
+
+
+def test_means_printed_in_the_atlas_round_half_up(atlas_pdf):
+    text = "\n".join(pdf_pages_text(atlas_pdf))
+    rows = re.findall(r"^\s*Japan\s+(\d)\s+(\d)\s+(\d)\s+(\d)\s+(\d\.\d)\b", text, flags=re.M)
+    assert ("4", "3", "3", "3", "3.3") in rows
+    assert ("3", "3", "3", "2", "2.8") in rows
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float]]:
+    """(word, x min, y max, height) of each word on a page, from poppler's bounding boxes."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    return [(w, float(x), float(y1), float(y1) - float(y0)) for x, y0, y1, w in re.findall(pattern, html)]
+
+
+def test_index_page_numbers_stand_on_the_line_of_their_entry(atlas_pdf):
+    pages = pdf_pages_text(atlas_pdf)
+    index = next(n for n, page in enumerate(pages, 1) if re.search(r"^\s*Index of countries$", page, flags=re.M))
+    words = _words(atlas_pdf, index)
+    numbers = [w for w in words if w[0].isdigit() and w[1] > 400]  # the right-aligned page numbers
+    names = [w for w in words if w[0] in ("Japan", "India", "Brazil", "Vietnam")]
+    assert numbers and len(names) == 4
+    for name in names:
+        number = min(numbers, key=lambda n: abs(n[2] - name[2]))
+        assert abs(number[2] - name[2]) < 0.3, f"{name[0]}'s page number {number[0]} is off its line"
+
+
+@pytest.mark.parametrize("profile", ["screen", "print", "archive"])
+def test_a_book_joined_from_chapters_carries_shared_resources_once(profile):
+    """The colour profile and each face once, not once per chapter: at most 1.1 times the size of
+    the same book typeset in one piece (it was 11 times in print, twice on screen)."""
+    sizes = {}
+    for one_piece in (False, True):
+        options = BuildOptions(data=tests.conftest.DATA, profile=profile, one_piece=one_piece, cache=None, jobs=2)
+        sizes[one_piece] = len(make_pdf(RegionDossier("asia-pacific"), options).pdf)
+    assert sizes[False] <= 1.1 * sizes[True], f"joined {sizes[False]} bytes, one piece {sizes[True]}"
+
+
+ADDRESS = (
+    "https://www.auswaertiges-amt.de/resource/blob/2380500/33f978a9d4f511942c241eb4602086c1"
+    "33f978a9d4f511942c241eb4602086c1-Indo-Pacific-guidelines--2020--final.pdf"
+)
+SOURCE = "https://www.auswaertiges-amt.de/blob/2380500/33f978a9d4f511942c241eb4602086c1/200901-leitlinien--data.pdf"
+LONG_WORD = "Donaudampfschiff" + "x" * 120  # longer than the column, no hyphenation point
+
+
+@pytest.fixture(scope="module")
+def long_addresses(tmp_path_factory) -> dict[str, Path]:
+    """Japan's dossier, screen and print, with a long address and a long word in an answer and an
+    address in a source."""
+    folder = tmp_path_factory.mktemp("addresses")
+    data = folder / "data"
+    shutil.copytree(tests.conftest.DATA, data)
+    answer = data / "countries" / "japan" / "rules-based-order.md"
+    text = answer.read_text(encoding="utf-8")
+    first = text.index("\n\n", text.index("## Relevance")) + 2
+    added = f"The guidelines are published at {ADDRESS} and summarised in {LONG_WORD}.\n\n"
+    answer.write_text(text[:first] + added + text[first:], encoding="utf-8")
+    country = data / "countries" / "japan.yaml"
+    listed = "Policy guidelines for the Indo-Pacific region, September 2020."
+    country.write_text(
+        country.read_text(encoding="utf-8").replace(listed, f"{listed} {SOURCE}"),
+        encoding="utf-8",
+    )
+    return {
+        profile: _build(CountryDossier("japan"), data, folder / f"japan-{profile}.pdf", profile=profile)
+        for profile in ("screen", "print")
+    }
+
+
+def _content_area_check(pdf: bytes, profile: str):
+    return next(c for c in preflight(pdf, profile_named(profile)) if c.name.startswith("text and graphics inside"))
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_a_long_address_breaks_at_its_joints_and_stays_in_the_content_area(long_addresses, profile):
+    pdf = long_addresses[profile]
+    text = "".join(pdf_pages_text(pdf))
+    unbroken = re.sub(r"\s+", "", text)  # the lines and justified words joined again
+    assert ADDRESS in unbroken  # as typed: no hyphen put in, '--' not made a dash, broken only between lines
+    assert "‐" not in unbroken[unbroken.index(ADDRESS) - 5 : unbroken.index(ADDRESS) + len(ADDRESS) + 5]
+    assert LONG_WORD in unbroken.replace("‐", "")  # an ordinary word: hyphenated where it can be, then broken
+    assert all(not line.endswith("-") for line in text.splitlines() if line.strip() and line.strip() in ADDRESS)
+    # The source's address, shown short (no scheme, no www, no middle), and breakable
+    assert "auswaertiges-amt.de/blob/…/200901-leitlinien--data.pdf" in unbroken
+    check = _content_area_check(pdf.read_bytes(), profile)
+    assert check.passed, check.detail
+    with pikepdf.open(pdf) as document:
+        uris = {str(a.A.URI) for page in document.pages for a in page.obj.get("/Annots", []) if "/A" in a}
+    assert uris == ({SOURCE} if profile == "screen" else set())  # on screen the short address links to the whole
+
+
+def _with_text_at(pdf: Path, page_number: int, x: float, y: float) -> bytes:
+    """The PDF with a word drawn at (x, y) on one page, in a font the page has."""
+    with pikepdf.open(pdf) as document:
+        page = document.pages[page_number - 1]
+        font = next(iter(page.resources.Font.keys()))
+        page.contents_add(document.make_stream(b"q\n"), prepend=True)  # the page's own coordinates end here
+        page.contents_add(document.make_stream(f"Q BT {font} 10 Tf {x} {y} Td <0030003100320033> Tj ET".encode()))
+        output = io.BytesIO()
+        document.save(output)
+        return output.getvalue()
+
+
+def test_text_outside_the_content_area_fails_preflight_naming_the_page(long_addresses):
+    screen, printed = long_addresses["screen"], long_addresses["print"]
+    assert _content_area_check(screen.read_bytes(), "screen").passed
+    check = _content_area_check(_with_text_at(screen, 2, 585, 400), "screen")  # A4 is 595 pt wide
+    assert not check.passed
+    assert "page 2: text" in check.detail and "right edge" in check.detail
+    # In print, the bleed is outside the page: text there is cut off
+    check = _content_area_check(_with_text_at(printed, 3, 100, -6), "print")
+    assert not check.passed
+    assert "page 3: text" in check.detail and "bottom edge" in check.detail
