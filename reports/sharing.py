@@ -189,6 +189,10 @@ def _merged_program(programs: list[bytes]) -> bytes | None:
                     glyf.glyphs[order[gid]] = Glyph(data)
                     hmtx[order[gid]] = _metrics(other, gid)
                     present.add(gid)
+            # A glyph without an outline (a space) still has its advance: keep it, or it prints 0 wide.
+            for gid in range(other["maxp"].numGlyphs):
+                if hmtx[order[gid]][0] == 0 and (metrics := _metrics(other, gid))[0] != 0:
+                    hmtx[order[gid]] = metrics
         for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph device tables, optional: not kept stale
             if table in base:
                 del base[table]
