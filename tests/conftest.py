@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,6 +87,18 @@ def session_cache(checkout_untouched, tmp_path_factory) -> Path:
         del os.environ["ATLAS_CACHE_DIR"]
     else:
         os.environ["ATLAS_CACHE_DIR"] = earlier
+
+
+def pdf_word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, x min, y min, x max, y max) of each word on a page, from poppler's bounding boxes."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(w, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, w in re.findall(pattern, html)]
 
 
 def pdf_pages_text(path: Path) -> list[str]:

@@ -4,7 +4,6 @@ means, index numbers on the line, addresses that stay in their column, books wit
 import io
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +14,7 @@ from reports import AtlasEdition, BuildOptions, CountryDossier, RegionDossier, b
 from reports.i18n import Language
 from reports.preflight import preflight
 from reports.profiles import profile_named
-from tests.conftest import pdf_pages_text
+from tests.conftest import pdf_pages_text, pdf_word_boxes
 
 PROSPERITY = "Securing prosperity through free trade and innovation"
 RULES = "Strengthening a values- and rules-based world order"
@@ -105,15 +104,8 @@ def test_means_printed_in_the_atlas_round_half_up(atlas_pdf):
 
 
 def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float]]:
-    """(word, x min, y max, height) of each word on a page, from poppler's bounding boxes."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
-    return [(w, float(x), float(y1), float(y1) - float(y0)) for x, y0, y1, w in re.findall(pattern, html)]
+    """(word, x min, y max, height) of each word on a page."""
+    return [(w, x0, y1, y1 - y0) for w, x0, y0, _, y1 in pdf_word_boxes(pdf, page)]
 
 
 def test_index_page_numbers_stand_on_the_line_of_their_entry(atlas_pdf):

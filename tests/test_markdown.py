@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -13,7 +12,7 @@ import pypdf
 import pytest
 
 from reports import BuildOptions, CountryDossier, RegionDossier, build
-from tests.conftest import DATA, outline_titles, pdf_pages_text
+from tests.conftest import DATA, outline_titles, pdf_pages_text, pdf_word_boxes
 
 JAPAN_TEXT = Path("countries/japan/rules-based-order")
 
@@ -148,13 +147,7 @@ def test_figures_are_right_aligned(dossiers):
     pdf = dossiers["en"]
     for figure in ("1,006.75", "1,250"):
         page = next(n for n, text in enumerate(pdf_pages_text(pdf), 1) if figure in text)
-        boxes = subprocess.run(
-            ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        words = re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]+)</word>', boxes)
+        words = [(x0, x1, word) for word, x0, _, x1, _ in pdf_word_boxes(pdf, page)]
         if figure == "1,250":  # '42 %' and '7.5 %' end in '%'
             edges = [float(right) for _, right, word in words if word in ("1,250", "%")]
         else:
