@@ -208,14 +208,14 @@ class Samples:
 
     def _build_once(self, name: str) -> tuple[Path, Path, subprocess.CompletedProcess]:
         folder = self._root / name
-        path, cache, record = folder / f"{name}.pdf", folder / "cache", folder / "build.json"
+        path, cache, record = folder / f"{name}.pdf", folder / "cache", self._root / f"{name}.json"
         with open(self._root / f"{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             if not record.exists():
                 folder.mkdir(parents=True, exist_ok=True)
                 args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
                 result = run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})
-                written = folder / "build.json.part"
+                written = record.with_suffix(".part")
                 written.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
                 written.rename(record)
         status, stdout, stderr = json.loads(record.read_text(encoding="utf-8"))

@@ -81,9 +81,10 @@ def test_cached_rebuild_is_byte_identical_to_a_fresh_build(atlases):
     assert (atlases["dir"] / "cached.pdf").read_bytes() == fresh
 
 
-def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(tmp_path):
+def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(atlas_book, tmp_path):
     data, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(DATA, data)
+    shutil.copytree(atlas_book.cache, cache)  # the chapters of the same data, elsewhere: reused
     _build("atlas", "--data", data, "-o", tmp_path / "atlas.pdf", cache=cache)
     text = data / "countries" / "vietnam" / "prosperity.md"
     text.write_text(text.read_text().replace("## Potential\n\n", "## Potential\n\nOne sentence more. ", 1))
