@@ -27,4 +27,4 @@ fi
 .venv/bin/python -m pip install -q -e ".[test]"
 # The translation catalogues are compiled from their .po files (never committed); builds also
 # recompile a missing or stale one, so this only saves the first build the work.
-.venv/bin/python -m reports.i18n
+.venv/bin/python -c 'from reports.i18n import compile_catalogues; print("compiled catalogues:", ", ".join(compile_catalogues()) or "none")'

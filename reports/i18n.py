@@ -129,7 +129,3 @@ class Language:
                     value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
                 )
         return self.number(value)
-
-
-if __name__ == "__main__":  # setup.sh: python -m reports.i18n
-    print("compiled catalogues:", ", ".join(compile_catalogues()) or "none")
