@@ -49,7 +49,7 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.
     executor = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_end_with_build, initargs=(os.getpid(),)
+        jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=end_with, initargs=(os.getpid(),)
     )
     try:
         # Processes start on demand, and the first waits for the fork server to import our code: start
@@ -69,11 +69,12 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def _end_with_build(build: int) -> None:
+def end_with(build: int) -> None:
     """Run by each worker as it starts: the worker ends as soon as the build's process ends, however
     it ends (an error, Ctrl-C, SIGTERM, kill -9). Its parent is the fork server, not the build, so
     the kernel's parent-death signal cannot do this; a watching thread can, even while the worker is
-    blocked writing a result that nobody will read."""
+    blocked writing a result that nobody will read. (The preview's build process, reports/rebuild.py,
+    ends with the preview this way.)"""
 
     def watch() -> None:
         try:
