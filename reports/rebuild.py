@@ -29,7 +29,7 @@ from pathlib import Path
 import watchfiles
 
 from .i18n import LOCALE_DIR
-from .inputs import Inputs
+from .inputs import Inputs, unchanged
 from .pages import STYLES, TEMPLATES
 from .pipeline import BuildOptions, build, make_pdf
 from .problems import EXPECTED_FAILURES, failure_report
@@ -228,10 +228,16 @@ class Rebuilder:
         try:
             self._build(dependencies)
             while not self._stopping.is_set():
-                roots = dependencies.roots()
-                for changes in watchfiles.watch(*roots, stop_event=self._stopping, step=QUIET_MS, debounce=1000):
+                roots, settled = dependencies.roots(), False
+                for changes in watchfiles.watch(
+                    *roots, stop_event=self._stopping, step=QUIET_MS, rust_timeout=500, yield_on_timeout=True
+                ):
                     changed = [Path(path) for _, path in changes]
-                    if not dependencies.affected_by(changed):
+                    if not changed:  # quiet: the watcher is in place
+                        if settled or unchanged(dependencies.record):
+                            settled = True
+                            continue  # and nothing changed before it was (since the build read the files)
+                    elif not dependencies.affected_by(changed):
                         continue
                     if any(_inside(path, ENVIRONMENT) for path in changed):
                         self._process.restart()
