@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
 import pypdfium2
@@ -22,29 +23,35 @@ RESOLUTION = 192  # dots per inch: two image pixels to a CSS pixel (96 to the in
 @dataclass(frozen=True)
 class PageImage:
     digest: str  # of the drawn pixels
-    png: bytes
     width: int  # pixels
     height: int
+    png: Future[bytes]  # encoding takes longer than drawing: the image is there once this is done
 
 
-def page_images(pdf: bytes, earlier: Sequence[PageImage] = ()) -> list[PageImage]:
-    """Every page of the PDF as a PNG; a page drawn exactly as one of `earlier` reuses its image."""
+def page_images(pdf: bytes, encoders: Executor, earlier: Sequence[PageImage] = ()) -> list[PageImage]:
+    """Every page of the PDF, drawn; a page drawn exactly as one of `earlier` reuses its image, a
+    new one is encoded as PNG by `encoders`, in page order, while the next pages are drawn (PDFium
+    draws one page at a time). Returns once every page is drawn, before the new ones are encoded."""
     known = {image.digest: image for image in earlier}
     document = pypdfium2.PdfDocument(pdf)
     try:
         images = []
         for page in document:
             bitmap = page.render(scale=RESOLUTION / 72)
+            page.close()
             digest = hashlib.sha256(bitmap.buffer).hexdigest()[:32]
             if digest not in known:
-                encoded = io.BytesIO()
-                bitmap.to_pil().save(encoded, "PNG", compress_level=1)  # a local page: speed over size
-                known[digest] = PageImage(digest, encoded.getvalue(), bitmap.width, bitmap.height)
+                known[digest] = PageImage(digest, bitmap.width, bitmap.height, encoders.submit(_png, bitmap))
             images.append(known[digest])
-            page.close()
         return images
     finally:
         document.close()
+
+
+def _png(bitmap: pypdfium2.PdfBitmap) -> bytes:
+    encoded = io.BytesIO()
+    bitmap.to_pil().save(encoded, "PNG", compress_level=1)  # a page served on this machine: speed over size
+    return encoded.getvalue()
 
 
 def first_changed(before: Sequence[PageImage], after: Sequence[PageImage]) -> int | None:

@@ -21,6 +21,7 @@ import re
 import sys
 import threading
 import time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +70,7 @@ class Preview:
         self._state = _State()
         self._changed = threading.Condition()
         self._closed = False
+        self._encoders = ThreadPoolExecutor(2, thread_name_prefix="png")
 
     def building(self) -> None:
         with self._changed:
@@ -79,7 +81,7 @@ class Preview:
         """A build finished: its pages (which look different from before), or its problems."""
         with self._changed:
             earlier = self._state.pages
-        pages = page_images(outcome.pdf, earlier) if outcome.ok and outcome.pdf is not None else None
+        pages = page_images(outcome.pdf, self._encoders, earlier) if outcome.ok and outcome.pdf else None
         with self._changed:
             state = self._state
             state.build += 1
@@ -104,6 +106,7 @@ class Preview:
         with self._changed:
             self._closed = True
             self._changed.notify_all()
+        self._encoders.shutdown(wait=False, cancel_futures=True)
 
     def view(self) -> dict:
         """The state as the page's script reads it."""
@@ -134,11 +137,13 @@ class Preview:
             return self._view() if self._state.version > seen else {}
 
     def image(self, digest: str) -> bytes | None:
+        """The page's PNG, once encoded; None for a page not shown (or no longer)."""
         with self._changed:
-            for page in (*self._state.pages, *self._state.previous):
-                if page.digest == digest:
-                    return page.png
-        return None
+            found = [page.png for page in (*self._state.pages, *self._state.previous) if page.digest == digest]
+        try:
+            return found[0].result() if found else None
+        except CancelledError:  # the preview is stopping
+            return None
 
     def pdf(self) -> bytes | None:
         with self._changed:

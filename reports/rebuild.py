@@ -30,7 +30,7 @@ import watchfiles
 
 from .i18n import LOCALE_DIR
 from .inputs import Inputs, unchanged
-from .pages import STYLES, TEMPLATES
+from .pages import PROJECT, STYLES, TEMPLATES
 from .pipeline import BuildOptions, build, make_pdf
 from .problems import EXPECTED_FAILURES, failure_report
 from .workers import end_with
@@ -129,6 +129,9 @@ def _serve_builds(connection: Connection, parent: int) -> None:
     # Ctrl-C in a terminal reaches every process of its group; the parent ends this one itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     typesetter = f"{__package__}.typeset"
+    # The fork server imports the preloaded modules before it learns this process's sys.path (Python
+    # 3.11): the project's folder first on its path makes it load this copy of the code.
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
     multiprocessing.get_context("forkserver").set_forkserver_preload([typesetter])
     importlib.import_module(typesetter)  # WeasyPrint and Pango, loaded before the first build asks
     while True:

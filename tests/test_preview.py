@@ -16,6 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.conftest import DATA, pdf_pages_text, run_build
 from tests.live import descendants, headless_chromium, serve, wait_for_build, wait_until_gone
@@ -57,7 +58,8 @@ def test_the_page_shows_the_documents_pages(preview):
     pdf = _download(browser, folder, "shown.pdf")
     images = browser.find_elements(By.CSS_SELECTOR, "#pages img")
     assert len(images) == len(pypdf.PdfReader(pdf).pages) >= 5
-    assert all(browser.execute_script("return arguments[0].naturalWidth", image) == 1588 for image in images)
+    loaded = "return arguments[0].every(image => image.complete && image.naturalWidth === 1588)"
+    WebDriverWait(browser, 30).until(lambda browser: browser.execute_script(loaded, images))
     assert images[0].get_attribute("alt") == f"Page 1 of {len(images)}"
     assert "Japan" in pdf_pages_text(pdf)[0]
     assert browser.title == "Preview: japan"

@@ -41,7 +41,7 @@ async function show(state) {
     download.href = state.pdf;
     download.hidden = false;
   }
-  const loading = [];
+  let changedShown = Promise.resolve();
   state.pages.forEach((page, index) => {
     const figure = sheet(index);
     const image = figure.firstChild;
@@ -52,20 +52,23 @@ async function show(state) {
       image.width = page.width;
       image.height = page.height;
       image.src = page.src;
-      loading.push(image.decode().catch(() => undefined));
+      if (index === state.changed) {
+        changedShown = image.decode().catch(() => undefined);
+      }
     }
   });
   while (pages.children.length > state.pages.length) {
     pages.lastChild.remove();
   }
-  await Promise.all(loading);
+  await changedShown;
   if (state.version < latest) {
-    return; // a newer build arrived while these pages loaded
+    return; // a newer build arrived while the changed page loaded
   }
   if (state.changed !== null) {
     pages.children[state.changed].scrollIntoView({ block: "start" });
   }
-  // What the browser shows now, for whoever watches the page (the tests, the benchmark).
+  // The build the browser shows now (the changed page drawn; the pages after it may still be
+  // loading), for whoever watches the page: the tests, the benchmark.
   document.body.dataset.build = String(state.build);
   document.body.dataset.changed = state.changed === null ? "" : String(state.changed);
 }
