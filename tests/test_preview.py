@@ -18,6 +18,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from reports.html import render_html
 from tests.conftest import DATA, pdf_pages_text, run_build
 from tests.live import descendants, headless_chromium, serve, wait_for_build, wait_until_gone
 
@@ -205,3 +206,9 @@ def test_sigterm_during_a_book_build_leaves_no_worker_behind(tmp_path):
         assert wait_until_gone(started) == set()
     finally:
         command.kill()
+
+
+def test_the_page_speaks_the_documents_language():
+    page = render_html("preview/index.html", "de", name="japan")
+    assert '<html lang="de">' in page and "<title>Vorschau: japan</title>" in page
+    assert "PDF herunterladen" in page and 'data-page-label="Seite {page} von {pages}"' in page
