@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -29,14 +30,20 @@ class LiveCommand:
     prints read line by line as it comes."""
 
     def __init__(self, folder: Path, *args: str):
-        self.process = subprocess.Popen(
-            [sys.executable, str(PROJECT / "build.py"), *args],
-            cwd=folder,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "ATLAS_CACHE_DIR": str(folder / "cache")},
-        )
+        # Run from a background job (`make test &`), this process has SIGINT ignored, and so would the
+        # command, which then never sees a Ctrl-C: it starts as it would from a terminal.
+        previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, str(PROJECT / "build.py"), *args],
+                cwd=folder,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "ATLAS_CACHE_DIR": str(folder / "cache")},
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
         self.stdout: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
         threading.Thread(target=self._read, args=(self.process.stdout, self.stdout.put), daemon=True).start()
