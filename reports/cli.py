@@ -9,7 +9,6 @@ import argparse
 import dataclasses
 import json
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -34,13 +33,13 @@ from .preflight import preflight, print_report
 from .problems import EXPECTED_FAILURES, BuildError, InputError, Problem, display_path, failure_report
 from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
 from .sealing import migrate_edition, seal_edition
-from .workers import default_jobs
+from .workers import default_jobs, end_on_sigterm
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # ended like Ctrl-C: workers stopped, nothing half-written
+        end_on_sigterm()  # ended like Ctrl-C: workers stopped, nothing half-written
     try:
         return args.command(args)
     except KeyboardInterrupt:
@@ -53,10 +52,6 @@ def main(argv: list[str] | None = None) -> int:
         for line in lines:
             print(line, file=sys.stderr)
         return status
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 def _parser() -> argparse.ArgumentParser:

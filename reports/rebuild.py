@@ -33,7 +33,7 @@ from .inputs import Inputs, unchanged
 from .pages import PROJECT, STYLES, TEMPLATES
 from .pipeline import BuildOptions, build, make_pdf
 from .problems import EXPECTED_FAILURES, failure_report
-from .workers import end_with
+from .workers import end_on_sigterm, end_with
 
 ENVIRONMENT = tuple(folder.resolve() for folder in (TEMPLATES, STYLES, LOCALE_DIR))
 QUIET_MS = 50  # a burst of changes (an editor saving through a temporary file) is one change once quiet this long
@@ -126,20 +126,22 @@ class BuildProcess:
 def _serve_builds(connection: Connection, parent: int) -> None:
     """The build process: builds what it is sent, one at a time, and ends with the process that started it."""
     end_with(parent)
-    # Ctrl-C in a terminal reaches every process of its group; the parent ends this one itself.
+    # Ctrl-C in a terminal reaches every process of its group; the parent ends this one itself, with
+    # SIGTERM, which stops a build as Ctrl-C stops the build command: its chapter workers first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_on_sigterm()
     typesetter = f"{__package__}.typeset"
     # The fork server imports the preloaded modules before it learns this process's sys.path (Python
     # 3.11): the project's folder first on its path makes it load this copy of the code.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
     multiprocessing.get_context("forkserver").set_forkserver_preload([typesetter])
-    importlib.import_module(typesetter)  # WeasyPrint and Pango, loaded before the first build asks
-    while True:
-        try:
+    try:
+        importlib.import_module(typesetter)  # WeasyPrint and Pango, loaded before the first build asks
+        while True:
             kind, options, write, output = connection.recv()
-        except EOFError:
-            return
-        connection.send(_build(kind, options, write, output))
+            connection.send(_build(kind, options, write, output))
+    except (KeyboardInterrupt, EOFError):  # stopped, or the preview is gone
+        return
 
 
 def _build(kind, options: BuildOptions, write: bool, output: Path | None) -> Outcome:

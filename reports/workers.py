@@ -10,6 +10,7 @@ import importlib
 import multiprocessing
 import os
 import select
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -62,6 +63,18 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     executor.shutdown(wait=True)
 
 
+def end_on_sigterm() -> None:
+    """SIGTERM ends this process as Ctrl-C does (KeyboardInterrupt): a build stops its workers and
+    writes nothing. Once: a second SIGTERM (sent to the whole process group, then again by a parent
+    stopping its child) does not break into the clean-up after the first."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _stop(executor: ProcessPoolExecutor) -> None:
     processes = list((getattr(executor, "_processes", None) or {}).values())  # 3.14 has terminate_workers()
     executor.shutdown(wait=False, cancel_futures=True)
@@ -105,7 +118,7 @@ def _start(executor: ProcessPoolExecutor, jobs: int) -> None:
     try:
         for _ in range(jobs):
             executor.submit(_get_ready)
-    except RuntimeError:  # the build ended (with an error) before its workers were needed
+    except (RuntimeError, EOFError, OSError):  # the build ended (an error, a signal) before its workers were needed
         pass
 
 

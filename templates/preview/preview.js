@@ -19,8 +19,10 @@ function fill(label, values) {
 function sheet(index) {
   while (pages.children.length <= index) {
     const figure = document.createElement("figure");
+    const link = document.createElement("a"); // the page at full size, to proofread zoomed in
     figure.className = "sheet";
-    figure.appendChild(document.createElement("img"));
+    link.appendChild(document.createElement("img"));
+    figure.appendChild(link);
     pages.appendChild(figure);
   }
   return pages.children[index];
@@ -44,7 +46,8 @@ async function show(state) {
   let changedShown = Promise.resolve();
   state.pages.forEach((page, index) => {
     const figure = sheet(index);
-    const image = figure.firstChild;
+    const link = figure.firstChild;
+    const image = link.firstChild;
     figure.style.setProperty("--width", `${page.width / 2}px`);
     figure.classList.toggle("changed", index === state.changed);
     image.alt = fill(labels.pageLabel, { page: index + 1, pages: state.pages.length });
@@ -52,6 +55,7 @@ async function show(state) {
       image.width = page.width;
       image.height = page.height;
       image.src = page.src;
+      link.href = page.src;
       if (index === state.changed) {
         changedShown = image.decode().catch(() => undefined);
       }
@@ -70,6 +74,7 @@ async function show(state) {
   // The build the browser shows now (the changed page drawn; the pages after it may still be
   // loading), for whoever watches the page: the tests, the benchmark.
   document.body.dataset.build = String(state.build);
+  document.body.dataset.seconds = String(state.seconds);
   document.body.dataset.changed = state.changed === null ? "" : String(state.changed);
 }
 
