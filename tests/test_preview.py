@@ -10,8 +10,8 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pypdf
 import pytest
@@ -49,8 +49,14 @@ def _download(browser, folder: Path, name: str) -> Path:
     """The PDF the page offers, as a reader who clicks the link gets it."""
     link = browser.find_element(By.ID, "download")
     assert link.is_displayed() and link.text == "Download PDF"
+    address = urlsplit(link.get_attribute("href"))
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)  # never through a proxy
+    connection.request("GET", f"{address.path}?{address.query}")
+    answer = connection.getresponse()
+    assert answer.status == 200 and answer.getheader("Content-Type") == "application/pdf"
+    assert answer.getheader("Content-Disposition") == 'attachment; filename="japan.pdf"'
     path = folder / name
-    path.write_bytes(urllib.request.urlopen(link.get_attribute("href")).read())
+    path.write_bytes(answer.read())
     return path
 
 
