@@ -125,7 +125,6 @@ def headless_chromium(width: int = 1200, height: int = 900) -> Iterator[webdrive
     os.environ["SE_OFFLINE"] = "true"  # should anything ask selenium's manager, it stays offline
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    options.ignore_local_proxy_environment_variables()  # the driver and the preview are on this machine
     for argument in (
         "--headless=new",
         "--no-sandbox",  # the tests may run as root, in a container
