@@ -30,6 +30,7 @@ import datetime as dt
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -210,8 +211,9 @@ def simplest_script(data: Path, output: Path) -> None:
     weasyprint.HTML(string=html).write_pdf(output)
 
 
-def run_process(command: list[str], env: dict) -> tuple[float, int]:
-    """Wall time and peak memory of the process tree of one command; exits when it fails."""
+def run_process(command: list[str], env: dict) -> tuple[float, float, int]:
+    """Wall time, processor time and peak memory of the process tree of one command; exits when it fails."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(process.pid)
@@ -219,7 +221,8 @@ def run_process(command: list[str], env: dict) -> tuple[float, int]:
     elapsed, peak = time.perf_counter() - start, memory.stop()
     if process.returncode:
         sys.exit(f"failed ({' '.join(command)}):\n{errors}")
-    return elapsed, peak
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tree's, as each process waited for its own
+    return elapsed, now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime, peak
 
 
 def pages_and_words(pdf: Path) -> tuple[int, int]:
@@ -233,7 +236,8 @@ def pages_and_words(pdf: Path) -> tuple[int, int]:
 @dataclass
 class Measured:
     build: str
-    seconds: float
+    seconds: float  # wall time
+    processor: float  # processor time of the process tree (user and system), seconds
     memory: int  # peak resident memory of the process tree, bytes
     pages: int
     words: int
@@ -241,6 +245,10 @@ class Measured:
     @property
     def words_per_second(self) -> float:
         return self.words / self.seconds
+
+    @property
+    def words_per_processor_second(self) -> float:
+        return self.words / self.processor
 
 
 def main() -> int:
@@ -264,8 +272,8 @@ def main() -> int:
         print(f"Synthetic atlas: {args.countries} countries in {data}", flush=True)
 
         def measure(build: str, command: list[str], pdf: Path, environment: dict = env) -> None:
-            seconds, memory = run_process(command, environment)
-            rows.append(Measured(build, seconds, memory, *pages_and_words(pdf)))
+            seconds, processor, memory = run_process(command, environment)
+            rows.append(Measured(build, seconds, processor, memory, *pages_and_words(pdf)))
             print(f"{build}: {seconds:.2f} s, {rows[-1].pages} pages, {rows[-1].words} words", flush=True)
 
         def atlas(build: str, *options: str, pdf: Path = work / "atlas.pdf", environment: dict = env) -> None:
@@ -305,13 +313,17 @@ def render_report(rows: list[Measured], countries: int, jobs: int) -> str:
         "",
         f"{countries} synthetic countries, --jobs {jobs}, {os.cpu_count()} cores.",
         "",
-        "| build | pages | words (pdftotext) | wall time | words/s | x simplest script's | peak memory (tree) |",
-        "|---|---|---|---|---|---|---|",
+        "| build | pages | words (pdftotext) | wall time | words/s | x simplest script's "
+        "| processor time (tree) | words per processor s | x simplest script's | peak memory (tree) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row.build} | {row.pages} | {row.words:,} | {row.seconds:.2f} s | {row.words_per_second:,.0f} | "
-            f"{row.words_per_second / simplest.words_per_second:.2f} | {row.memory / 2**20:.0f} MiB |"
+            f"{row.words_per_second / simplest.words_per_second:.2f} | {row.processor:.2f} s | "
+            f"{row.words_per_processor_second:,.0f} | "
+            f"{row.words_per_processor_second / simplest.words_per_processor_second:.2f} | "
+            f"{row.memory / 2**20:.0f} MiB |"
         )
     reference = simplest.words_per_second
     edit = by["rebuild after a text edit"].seconds
@@ -322,10 +334,16 @@ def render_report(rows: list[Measured], countries: int, jobs: int) -> str:
         ("rebuild after a text edit, s (target at 200 countries)", edit, "<=", 2.0 if countries >= 200 else None),
         ("peak memory of the cold build x one piece's", cold.memory / one.memory, "<=", 0.5),
     ]
-    lines += ["", "| target (issue 15) | measured | target | met |", "|---|---|---|---|"]
+    lines += ["", "| target (issue 15), on wall time | measured | target | met |", "|---|---|---|---|"]
     for name, value, sense, limit in targets:
         met = "" if limit is None else "yes" if (value >= limit if sense == ">=" else value <= limit) else "no"
         lines.append(f"| {name} | {value:.2f} | {'' if limit is None else f'{sense} {limit}'} | {met} |")
+    lines += [
+        "",
+        "On a machine shared with other work, wall time is what the others leave; processor time is not. "
+        f"One piece per processor second: {one.words_per_processor_second / simplest.words_per_processor_second:.2f} "
+        "x the simplest script's.",
+    ]
     return "\n".join(lines) + "\n"
 
 
