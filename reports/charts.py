@@ -9,6 +9,9 @@ searchable in the PDF), and the output is byte-identical for the same data:
 no dates, no random ids. Charts use shades of one ink and direct labels, so
 they read the same printed in black and white; their colours are the documents'
 palette (styles/atlas.css, read through reports/palette.py).
+
+Most charts are drawn with matplotlib; the rating chart, one on every
+assessment, is written as SVG directly (see `rating_chart`).
 """
 
 from __future__ import annotations
