@@ -119,8 +119,10 @@ def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None =
         if name.endswith(".svg"):
             pieces += [(text, "a chart") for text, _ in _text_of(content.decode("utf-8"))]
     missing: dict[str, tuple[str, str]] = {}  # character -> (stack description, document part)
+    seen: set[str] = set()  # each character is looked up once, where it first occurs
     for text, part in pieces:
-        for character in set(text) - set(missing):
+        for character in set(text) - seen:
+            seen.add(character)
             if not _drawn(character):
                 continue
             # Text may be set in either stack, so each one must cover it.
