@@ -30,6 +30,7 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from . import hyphenation
 from .cmyk import operation_in_cmyk
 from .pages import STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
 from .problems import BuildError
@@ -143,6 +144,7 @@ def _render(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ())
     fingerprint = _fingerprint(page, profile, embedded)
     _quiet_weasyprint()
     _tag_languages()
+    hyphenation.install()
     options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
     document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=styles.sheets, font_config=styles.fonts, color_profiles=styles.fresh_color_profiles(), **options
