@@ -49,14 +49,14 @@ def _environment(language_code: str) -> jinja2.Environment:
     return environment
 
 
-# Every text an editor writes passes one of the filters below: `loc` (a name, a role, as typed),
-# `source` (a source, as typed but for its web addresses), `prose` (a sentence or two, with the
-# language's quotation marks) or `markdown` (a whole text). A text missing in the document's
-# language is printed in English, and `_marked` says so: its language on the element
-# (hyphenation, screen readers, the PDF's tags) and, where `announce`, a note where it stands.
-# Each is set in the typography of its language (reports/typography.py); a plain str (a person's
-# name, a postal address) belongs to no language and takes the document's. Where one note stands for several texts (the five answers of an assessment), the template
-# places it with `fallback_note` and the texts are not announced one by one.
+# Every text an editor writes passes one of the filters below: `loc` (a name, a role, a title),
+# `source` (a source, its web addresses shown short), `prose` (a sentence or two) or `markdown`
+# (a whole text), each in the typography of its language (reports/typography.py). A text missing
+# in the document's language is printed in English, and `_marked` says so: its language on the
+# element (hyphenation, screen readers, the PDF's tags) and, where `announce`, a note where it
+# stands. A plain str (a person's name, a postal address) belongs to no language and takes the
+# document's. Where one note stands for several texts (the five answers of an assessment), the
+# template places it with `fallback_note` and the texts are not announced one by one.
 
 
 def _in_language(text, language: Language) -> tuple[str, str]:

@@ -3,7 +3,8 @@ of the text's language.
 
 Every editor-written text goes through these rules: the Markdown prose (reports/markdown.py gives
 its parser the same rules with `apply`) and every short text a template prints, a name, a title,
-a running head, a source, an office line (`typographic`, through the filters of reports/html.py).
+a running head, a source, an office line (`typographic`, through the filters of reports/html.py),
+a chart's label (`plain`, through reports/i18n.py's Language.plain).
 Straight quotes become the language's ("…" and '…' are “…” and ‘…’ in English, „…“ and ‚…‘ in
 German), an apostrophe becomes ’ in every language, and -- a dash. Web addresses are set apart
 before (reports/addresses.py), so nothing in them changes.
@@ -40,6 +41,13 @@ def typographic(text: str, language: str, address: Callable[[str], Markup] = add
     """A plain text (no Markdown: an asterisk or a bracket stays as typed) as HTML in the
     typography of its language, each web address in it shown by `address`."""
     return Markup(_plain_parser(language).renderInline(text, {"address": address}))
+
+
+@lru_cache(maxsize=4096)
+def plain(text: str, language: str) -> str:
+    """A text as above, as plain text: for a chart's label or an alternative text."""
+    inline = _plain_parser(language).parseInline(text)[0]
+    return "".join(token.content for token in inline.children or [])
 
 
 @cache

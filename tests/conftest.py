@@ -311,3 +311,61 @@ def pdf_navigation(path: Path) -> dict:
 
             entries = list(walk(outline.root, 0))
     return {"outline": entries, "links": links}
+
+
+def _marked_texts(page) -> dict[int, str]:
+    """The text of each marked-content sequence (by its MCID) on a pypdf page."""
+    texts: dict[int, str] = {}
+    stack: list[int | None] = []
+
+    def operator(op, args, cm, tm):
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+            stack.append(properties.get("/MCID"))
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(content, cm, tm, font, size):
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + content
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return texts
+
+
+def tagged_languages(path: Path) -> list[tuple[str, str]]:
+    """(language, text) of each structure element that declares its own language (/Lang), its text
+    read from the marked content it and its descendants tag."""
+    import pikepdf
+
+    marked = {
+        (number, mcid): text
+        for number, page in enumerate(pypdf.PdfReader(path).pages)
+        for mcid, text in _marked_texts(page).items()
+    }
+    found: list[tuple[str, str]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def texts(element, page) -> list[str]:
+            if isinstance(element, int):
+                return [marked.get((page, element), "")] if page is not None else []
+            if not isinstance(element, pikepdf.Dictionary):
+                return []
+            page = pages.get(element.Pg.objgen, page) if "/Pg" in element else page
+            if "/MCID" in element:
+                return [marked.get((page, int(element.MCID)), "")]
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            result = []
+            for kid in kids:
+                result += texts(kid, page)
+            if "/Lang" in element and "/S" in element:
+                found.append((str(element.Lang), " ".join(" ".join(result).split())))
+            return result
+
+        texts(pdf.Root.StructTreeRoot, None)
+    return found

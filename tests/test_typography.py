@@ -7,12 +7,14 @@ import subprocess
 from html import unescape
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from reports import hyphenation
 from reports.pages import STYLES, Page
 from reports.profiles import PROFILES
 from reports.typeset import typeset
+from tests.conftest import tagged_languages
 
 HYPHEN = "\u2010"  # the hyphen WeasyPrint sets at a break it made
 _LIMITS = re.search(r"hyphenate-limit-chars:\s*(\d+)\s+(\d+)\s+(\d+)", (STYLES / "atlas.css").read_text())
@@ -112,9 +114,28 @@ def test_a_pdf_breaks_german_and_english_words_each_by_its_own_rules(tmp_path):
         f'<p lang="en" style="width: {width}mm; text-align: left">{"figures " * 4}</p>'
         for width in (13, 16, 19)
     )
-    html = f'<!DOCTYPE html><html lang="de"><head><title>Trennung</title><meta name="dcterms.created" content="2023-01-01"></head><body>{columns}</body></html>'
+    head = '<title>Trennung</title><meta name="dcterms.created" content="2023-01-01">'
+    html = f'<!DOCTYPE html><html lang="de"><head>{head}</head><body>{columns}</body></html>'
     pdf = tmp_path / "words.pdf"
     pdf.write_bytes(typeset(Page(html, tmp_path), PROFILES["screen"]))
     ends = {words[-1] for _, words in _lines(pdf)}
     assert f"Deutsch{HYPHEN}" in ends and f"fig{HYPHEN}" in ends
     assert not ends & {f"Deut{HYPHEN}", f"Deutschl{HYPHEN}", f"figu{HYPHEN}"}  # pyphen alone breaks "Deut-schland"
+
+
+def test_english_texts_in_a_german_book_are_tagged_english(japan_de):
+    """Fallback answers, sources, office lines and roles written only in English carry their language
+    in the PDF's structure tree, so a screen reader speaks them (and the pages hyphenate them) as English."""
+    with pikepdf.open(japan_de) as pdf:
+        assert str(pdf.Root.Lang) == "de"
+    tagged = tagged_languages(japan_de)
+    english = " ".join(text for language, text in tagged if language == "en")
+    for written_in_english in (
+        "Japan is one of Germany’s most important economic partners",  # an answer
+        "Federal Foreign Office: Policy guidelines for the Indo-Pacific region",  # a source
+        "Foreign Office Japan / Social and Economic Governance Programme Asia",  # the office
+        "Head of the Japan country programme",  # the author's role
+    ):
+        assert written_in_english in english
+    assert {language for language, _ in tagged} == {"en"}  # German, the book's, is not marked again
+    assert not {"Politikempfehlung", "Quellen", "Relevanz"} & set(english.split())
