@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
-from html import unescape
-from pathlib import Path
 
 import pikepdf
 import pytest
 
 from reports import hyphenation
-from reports.pages import STYLES, Page
+from reports.pages import Page
 from reports.profiles import PROFILES
 from reports.typeset import typeset
-from tests.conftest import tagged_languages
-
-HYPHEN = "\u2010"  # the hyphen WeasyPrint sets at a break it made
-_LIMITS = re.search(r"hyphenate-limit-chars:\s*(\d+)\s+(\d+)\s+(\d+)", (STYLES / "atlas.css").read_text())
-assert _LIMITS, "styles/atlas.css sets hyphenate-limit-chars"
-WORD, BEFORE, AFTER = (int(value) for value in _LIMITS.groups())  # the limits the pages are set with
+from tests.conftest import AFTER, BEFORE, HYPHEN, WORD, hyphenation_faults, pdf_lines, pdf_structure
 
 # word: where it may break, as the reader of the language expects; "" where it must not break
 KNOWN_WORDS = {
@@ -70,40 +62,9 @@ def test_no_german_break_leaves_a_part_without_a_vowel():
         assert all(re.search("[aeiouyäöü]", part, re.IGNORECASE) for part in parts), parts
 
 
-def _lines(path: Path, first: int = 1, last: int = 0) -> list[tuple[int, list[str]]]:
-    """(page, words) of every printed line, in poppler's reading order."""
-    command = ["pdftotext", "-bbox-layout", "-f", str(first), *(["-l", str(last)] if last else []), str(path), "-"]
-    xml = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    lines = []
-    for number, page in enumerate(xml.split("<page ")[1:], start=first):
-        for line in page.split("<line ")[1:]:
-            words = [unescape(word) for word in re.findall(r"<word [^>]*>([^<]*)</word>", line)]
-            if words:
-                lines.append((number, words))
-    return lines
-
-
-def hyphenation_faults(path: Path) -> list[str]:
-    """Every break shorter than the stylesheet's limits, and every third hyphenated line in a row."""
-    faults = []
-    lines = _lines(path)
-    run = 0
-    for index, (page, words) in enumerate(lines):
-        end = words[-1]
-        if end.endswith(HYPHEN):
-            before = re.sub(r"\W", "", end[:-1].split("-")[-1])
-            after = re.sub(r"\W", "", lines[index + 1][1][0]) if index + 1 < len(lines) else ""
-            if len(before) < BEFORE or len(after) < AFTER:
-                faults.append(f"page {page}: {end}{after}: a fragment shorter than {BEFORE} and {AFTER} letters")
-        run = run + 1 if end.endswith((HYPHEN, "-")) else 0
-        if run == 3:
-            faults.append(f"page {page}: three hyphenated lines in a row, ending {words[-1]}")
-    return faults
-
-
 def test_the_sample_pages_have_no_short_fragments_nor_three_hyphenated_lines_in_a_row(region_book, japan_de):
     for path in (region_book.path, japan_de):
-        assert any(words[-1].endswith(HYPHEN) for _, words in _lines(path))  # the pages are hyphenated
+        assert any(words[-1].endswith(HYPHEN) for _, words in pdf_lines(path))  # the pages are hyphenated
         assert hyphenation_faults(path) == []
 
 
@@ -118,7 +79,7 @@ def test_a_pdf_breaks_german_and_english_words_each_by_its_own_rules(tmp_path):
     html = f'<!DOCTYPE html><html lang="de"><head>{head}</head><body>{columns}</body></html>'
     pdf = tmp_path / "words.pdf"
     pdf.write_bytes(typeset(Page(html, tmp_path), PROFILES["screen"]))
-    ends = {words[-1] for _, words in _lines(pdf)}
+    ends = {words[-1] for _, words in pdf_lines(pdf)}
     assert f"Deutsch{HYPHEN}" in ends and f"fig{HYPHEN}" in ends
     assert not ends & {f"Deut{HYPHEN}", f"Deutschl{HYPHEN}", f"figu{HYPHEN}"}  # pyphen alone breaks "Deut-schland"
 
@@ -128,7 +89,7 @@ def test_english_texts_in_a_german_book_are_tagged_english(japan_de):
     in the PDF's structure tree, so a screen reader speaks them (and the pages hyphenate them) as English."""
     with pikepdf.open(japan_de) as pdf:
         assert str(pdf.Root.Lang) == "de"
-    tagged = tagged_languages(japan_de)
+    tagged = [(element.language, element.text) for element in pdf_structure(japan_de) if element.language]
     english = " ".join(text for language, text in tagged if language == "en")
     for written_in_english in (
         "Japan is one of Germany’s most important economic partners",  # an answer
