@@ -33,6 +33,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from . import hyphenation
 from .cmyk import operation_in_cmyk
 from .pages import STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
+from .pdfcontent import PRIVATE_DATA
 from .problems import BuildError
 from .profiles import Profile
 
@@ -269,6 +270,7 @@ def _finisher(profile: Profile, fingerprint: bytes):
             ]
             metadata.compress = False  # PDF/A: the XMP stays readable without decoding (ISO 19005-1, 6.7.3)
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
+        _record_content_boxes(document, pdf, document.metadata.modified or document.metadata.created)
         _scope_table_headers(pdf)
         _tag_footnotes(pdf, fingerprint.hex()[:8])
         if profile.no_annotations:
@@ -334,6 +336,31 @@ def _fix_attachment_dates(pdf, date: str | None) -> None:
                     params.pop(key, None)
                 elif key in params:
                     params[key] = stamp
+
+
+def _record_content_boxes(document, pdf, date: str | None) -> None:
+    """Write each page's content box (the page less its @page margins, as the stylesheets of the
+    document and its profile set them) into the page's private data (/PieceInfo, ISO 32000 14.5),
+    where preflight reads it: text or graphics outside it has left the column. In PDF coordinates:
+    the trimmed page's bottom-left corner is the origin."""
+    stamp = pydyf.String("D:" + (date or "").replace("-", "")[:8].ljust(8, "0") + "000000Z")
+    kids = pdf.pages["Kids"][::3]  # references: number, generation, "R"
+    for number, page in zip(kids, document.pages, strict=True):
+        box = page._page_box  # WeasyPrint's laid-out page: its content box in CSS pixels, y downwards
+        x, y = box.content_box_x(), box.content_box_y()
+        scale = 0.75  # CSS pixels to points
+        content = [
+            x * scale,
+            (page.height - y - box.height) * scale,
+            (x + box.width) * scale,
+            (page.height - y) * scale,
+        ]
+        data = pydyf.Dictionary(
+            {"LastModified": stamp, "Private": pydyf.Dictionary({"ContentBox": pydyf.Array(content)})}
+        )
+        pdf_page = pdf.objects[number]
+        pdf_page["PieceInfo"] = pydyf.Dictionary({PRIVATE_DATA: data})
+        pdf_page["LastModified"] = stamp
 
 
 def _tag_languages() -> None:
