@@ -207,3 +207,15 @@ def test_text_outside_the_content_area_fails_preflight_naming_the_page(long_addr
     check = _content_area_check(_with_text_at(printed, 3, 100, -6), "print")
     assert not check.passed
     assert "page 3: text" in check.detail and "bottom edge" in check.detail
+
+
+def test_text_in_the_margin_beside_the_column_fails_preflight(long_addresses):
+    """The content area is the page's column (its @page margins), not the page less a few millimetres:
+    a word 2 mm into the right margin is far from the page's edge, and still out of place."""
+    screen = long_addresses["screen"]
+    check = _content_area_check(screen.read_bytes(), "screen")
+    assert check.passed and "each in its column" in check.detail  # the running heads in the margins pass
+    column_right = 595.28 - 20 * 72 / 25.4  # A4 less the 20 mm right margin of styles/atlas.css
+    check = _content_area_check(_with_text_at(screen, 2, column_right + 6, 400), "screen")
+    assert not check.passed
+    assert check.detail.startswith("page 2: text ") and check.detail.endswith("beyond the right edge of the column")
