@@ -60,5 +60,6 @@ def short(address: str) -> str:
 
 
 def in_source(address: str) -> Markup:
-    """An address in a source, as shown: short and breakable."""
-    return breakable(short(address))
+    """An address in a source, as shown: short and breakable, a link to the whole address."""
+    target = address if "://" in address else "https://" + address
+    return Markup('<a class="address-link" href="{}">{}</a>').format(target, breakable(short(address)))

@@ -93,10 +93,8 @@ def _loc(text, language: Language) -> Markup:
 
 
 def _source(text, language: Language) -> Markup:
-    """A source as typed, its web addresses shown short and breakable."""
+    """A source as typed, its web addresses shown short and breakable, each a link to the whole."""
     text, text_language = _in_language(text, language)
-    # Not a link yet: an address broken over lines makes one link annotation per line, and WeasyPrint
-    # tags only one of them, which PDF/UA-1 refuses (the outside validator fails the build).
     shown = typographic(text, text_language, address=addresses.in_source)
     return _marked(shown, text_language, language, block=False, announce=False)
 

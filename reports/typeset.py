@@ -272,6 +272,10 @@ def _finisher(profile: Profile, fingerprint: bytes):
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
         _record_content_boxes(document, pdf, document.metadata.modified or document.metadata.created)
         _scope_table_headers(pdf)
+        _one_link_annotation_per_link(pdf)
+        for stream in pdf.objects:
+            if isinstance(stream, pydyf.Stream):
+                stream.__class__ = _ended(type(stream))
         _tag_footnotes(pdf, fingerprint.hex()[:8])
         if profile.no_annotations:
             for page in pdf.objects:
@@ -297,6 +301,67 @@ def _scope_table_headers(pdf) -> None:
             row = pdf.objects[int(element["P"].split()[0])]
             group = pdf.objects[int(row["P"].split()[0])]
             element["A"]["Scope"] = "/Row" if group.get("S") in ("/TBody", "/TFoot") else "/Column"
+
+
+def _ended_data(self) -> bytes:
+    """pydyf ends a stream's data with a line feed before 'endstream', so data that ends in a
+    carriage return (compressed data does, one time in 256) reads as ending one byte early, and
+    PDF/A's validator finds its /Length wrong: such data is followed by CR LF instead."""
+    written = pydyf.Stream.data.fget(self)  # the property of pydyf, for any subclass
+    return written[: -len(b"\nendstream")] + b"\r\nendstream" if written.endswith(b"\r\nendstream") else written
+
+
+_ENDED: dict[type, type] = {}  # a stream class -> the same, ending its data unambiguously
+
+
+def _ended(stream_class: type) -> type:
+    if stream_class not in _ENDED:
+        _ENDED[stream_class] = type(stream_class.__name__, (stream_class,), {"data": property(_ended_data)})
+    return _ENDED[stream_class]
+
+
+def _one_link_annotation_per_link(pdf) -> None:
+    """WeasyPrint gives a link annotation to each line of an <a> and also to every element inside it
+    (an address's joints, reports/addresses.py), each of those tied to the inner element's own tag,
+    which PDF/UA-1 refuses: a link annotation belongs in a Link element. The inner ones cover the
+    same area as the link's own, so they are dropped, with their places in the tag tree, the parent
+    tree and the page. (Their objects are written unused: pydyf miscounts an object stream that has
+    free objects in it.)"""
+    objects = pdf.objects
+
+    def referenced(reference):
+        return objects[int(reference.split()[0])]
+
+    def inside_link(element) -> bool:
+        while "P" in element:
+            element = referenced(element["P"])
+            if element.get("S") == "/Link":
+                return True
+        return False
+
+    dropped: dict[bytes, int] = {}  # annotation reference -> its key in the parent tree
+    for element in list(objects):
+        if not isinstance(element, pydyf.Dictionary) or element.get("Type") != "/StructElem":
+            continue
+        if element.get("S") == "/Link" or not isinstance(element.get("K"), list) or not inside_link(element):
+            continue
+        for kid in list(element["K"]):
+            target = referenced(kid) if isinstance(kid, bytes) else None
+            if isinstance(target, pydyf.Dictionary) and target.get("Type") == "/OBJR":
+                annotation = referenced(target["Obj"])
+                if annotation.get("Subtype") == "/Link":
+                    element["K"].remove(kid)
+                    dropped[target["Obj"]] = annotation["StructParent"]  # (its objects stay, unused)
+    if not dropped:
+        return
+    for page in objects:
+        if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page" and "Annots" in page:
+            page["Annots"] = pydyf.Array(a for a in page["Annots"] if a not in dropped)
+    parent_tree = referenced(referenced(pdf.catalog["StructTreeRoot"])["ParentTree"])
+    keys, nums = set(dropped.values()), parent_tree["Nums"]
+    parent_tree["Nums"] = pydyf.Array(
+        item for pair in zip(nums[::2], nums[1::2], strict=True) if pair[0] not in keys for item in pair
+    )
 
 
 def _tag_footnotes(pdf, prefix: str) -> None:

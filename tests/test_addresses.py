@@ -26,6 +26,7 @@ def test_a_source_shows_its_address_short_and_its_words_in_the_typography_of_its
     assert short("https://www.example.org/") == "example.org"
     html = str(typographic(f'"Guidelines" <2020>. {ADDRESS}', "de", address=addresses.in_source))
     assert html.startswith("„Guidelines“ &lt;2020&gt;. ")
+    assert f'<a class="address-link" href="{ADDRESS}">' in html  # linking to the whole address
     assert "blob/<wbr>…/<wbr>200901" in html and 'eitlinien<wbr><span class="joint">--d</span>ata' in html
 
 
