@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from reports import BuildOptions, RegionDossier, build
@@ -225,3 +226,19 @@ def test_names_titles_and_sources_have_the_quotes_and_apostrophes_of_their_langu
 def test_the_pages_have_no_short_fragments_nor_three_hyphenated_lines_in_a_row(books, language):
     assert any(words[-1].endswith("\u2010") for _, words in pdf_lines(books[language]))
     assert hyphenation_faults(books[language]) == []
+
+
+def test_a_sources_address_is_shown_short_and_links_to_the_whole_from_a_link_element(books):
+    address = (
+        "https://www.example.org/forests/strategies/national/2019/"
+        "preservation-rehabilitation-and-extension-of-forests.pdf"
+    )
+    shown = "example.org/forests/…/preservation-rehabilitation-and-extension-of-forests.pdf"
+    assert shown in "".join(_text(books["en"]).split())  # its lines joined
+    with pikepdf.open(books["en"]) as pdf:
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        tagged = {int(nums[index]): nums[index + 1] for index in range(0, len(nums), 2)}
+        links = [a for page in pdf.pages for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        assert address in {str(a.A.URI) for a in links if "/A" in a}
+        # PDF/UA: every link annotation in a Link element, with a description
+        assert all(tagged[int(a.StructParent)].S == "/Link" and "/Contents" in a for a in links)
