@@ -77,9 +77,11 @@ def _interrupt(signum, frame) -> None:
 
 def _stop(executor: ProcessPoolExecutor) -> None:
     processes = list((getattr(executor, "_processes", None) or {}).values())  # 3.14 has terminate_workers()
-    executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    # The pool, its workers gone, fails every waiting task as broken. Cancelling them too raced with
+    # that: Python 3.11's pool then printed an InvalidStateError traceback from its own thread.
+    executor.shutdown(wait=False)
 
 
 def end_with(build: int) -> None:
