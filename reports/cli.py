@@ -302,16 +302,18 @@ def _live_document(words: list[str]) -> DocumentKind:
     )
 
 
-def _live_options_of(args) -> BuildOptions:
-    """A build in the warm process: no progress display (the preview and watch report each build)."""
-    return dataclasses.replace(_options(args), progress=False)
+def _live_build(args) -> tuple[DocumentKind, BuildOptions]:
+    """The document and options of a build in the warm process, checked before it starts: no
+    progress display (the preview and watch report each build)."""
+    kind = _live_document(args.document)
+    options = dataclasses.replace(_options(args), progress=False)
+    options.check()
+    kind.check_arguments(options)
+    return kind, options
 
 
 def _serve(args) -> int:
-    kind = _live_document(args.document)
-    options = _live_options_of(args)
-    options.check()
-    kind.check_arguments(options)
+    kind, options = _live_build(args)
     from .preview import serve  # the server and the page images load only for this command
 
     try:
@@ -323,10 +325,7 @@ def _serve(args) -> int:
 
 
 def _watch(args) -> int:
-    kind = _live_document(args.document)
-    options = _live_options_of(args)
-    options.check()
-    kind.check_arguments(options)
+    kind, options = _live_build(args)
     from .rebuild import watch  # the file watcher loads only for the commands that watch
 
     try:
