@@ -193,7 +193,8 @@ class Built(NamedTuple):
 EVENT = (DATA / "events" / "security-dialogue-2023.yaml").relative_to(PROJECT)
 PACK = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
 EDITION = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["edition"]  # the working data's
-# name: the command line that builds it; OUT stands for its PDF, DIR for a folder of its own
+# name: the command line that builds it; OUT stands for its PDF, DIR for a folder of its own, SITE for a
+# folder in that for a site
 SAMPLES = {
     "japan": ("country", "japan", "-o", "OUT"),  # with the default options: the screen profile
     "japan-print": ("country", "japan", "--profile", "print", "-o", "OUT"),
@@ -207,6 +208,7 @@ SAMPLES = {
     "asia-pacific": ("region", "asia-pacific", "--jobs", "2", "--quiet", "-o", "OUT"),
     "atlas": ("atlas", "--jobs", "2", "--quiet", "-o", "OUT"),
     "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
+    "site": ("site", "--jobs", "2", "--quiet", "-o", "SITE"),  # the web edition, its PDFs built into an empty cache
 }
 # fixture: the samples it is made of
 FIXTURES = {
@@ -220,6 +222,7 @@ FIXTURES = {
     "region_book": ["asia-pacific"],
     "atlas_book": ["atlas"],
     "pack_book": ["pack"],
+    "site_build": ["site"],
 }
 
 
@@ -251,7 +254,7 @@ class Samples:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             if not record.exists():
                 folder.mkdir(parents=True, exist_ok=True)
-                args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
+                args = [{"OUT": path, "DIR": folder, "SITE": folder / "site"}.get(arg, arg) for arg in SAMPLES[name]]
                 result = run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})
                 written = record.with_suffix(".part")
                 written.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
@@ -347,6 +350,13 @@ def atlas_book(samples) -> Built:
 def pack_book(samples) -> Built:
     """The Tokyo delegation's briefing pack, every chapter typeset by this build (no cache)."""
     return samples["pack"]
+
+
+@pytest.fixture(scope="session")
+def site_build(samples) -> Built:
+    """The web edition of the sample data (in `path.parent / "site"`), with every PDF it links built
+    into an empty cache."""
+    return samples["site"]
 
 
 def pdf_navigation(path: Path) -> dict:

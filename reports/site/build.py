@@ -1,0 +1,185 @@
+"""`build.py site`: the web edition, in every language, with its PDFs and data, written in one step.
+
+The PDFs are built through the pipeline like every other (reports/pipeline.py), so they come from the
+build cache when nothing changed, and their charts are the ones the pages show. Everything is made
+in memory first and then written as one folder (reports/output.py): a failed build leaves the
+previous site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from babel import Locale
+
+from ..cache import Cache
+from ..charts import use_cache as use_chart_cache
+from ..html import render_html
+from ..i18n import N_, Language
+from ..inputs import Inputs
+from ..kinds import AtlasEdition, CountryDossier, DocumentKind, RegionDossier
+from ..loader import load_atlas
+from ..model import LANGUAGES, Atlas
+from ..output import replace_folder
+from ..pages import STYLES, TEMPLATES
+from ..palette import colours
+from ..pipeline import BuildOptions, make_pdf
+from ..problems import BuildError, InputError, Problem, display_path
+from . import paths
+from .data import edition_json, facts_csv, ratings_csv, search_entry, search_index
+from .pages import SitePage, site_pages
+
+SITE_TEMPLATES = TEMPLATES / "site"
+MARK = "site.json"  # in the root of every site this builds: what it is; an existing folder without it is not replaced
+# Nothing a page uses may come from elsewhere; no inline script or style (charts included, see charts.py).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; script-src 'self'; "
+    "form-action 'self'; base-uri 'none'"
+)
+KINDS = {  # what a page is, as the search results say it
+    "home.html": N_("Home"),
+    "interest.html": N_("Interest"),
+    "region.html": N_("Region"),
+    "country.html": N_("Country"),
+    "assessment.html": N_("Assessment"),
+    "methodology.html": N_("Methodology"),
+    "authors.html": N_("Authors"),
+    "sources.html": N_("Sources"),
+}
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    folder: Path
+    languages: tuple[str, ...]
+    pages: int
+    pdfs: int
+
+
+def build_site(options: BuildOptions, output: Path, tell: Callable[[str], None] | None = None) -> SiteResult:
+    """The site of the working data's edition in every language, written to the folder `output`.
+
+    Raises InputError for problems with the data (every one) and BuildError when a PDF fails its
+    profile or the folder cannot be written; then nothing is written. `tell` hears of each PDF.
+    """
+    options.check()
+    output = Path(output)
+    _check_target(output)
+    if not Path(options.data).is_dir():
+        raise InputError([Problem(display_path(options.data), 0, 0, "", "data folder not found")])
+    atlas = load_atlas(options.data, Inputs())
+    use_chart_cache(Cache(options.cache) if options.cache is not None and not options.one_piece else None)
+    files: dict[str, bytes] = {}
+    pdfs = 0
+    for code in LANGUAGES:
+        for address, kind in _pdf_kinds(atlas, code):
+            built = make_pdf(kind, replace(options, language=code))
+            files[address] = built.pdf
+            pdfs += 1
+            if tell:
+                tell(f"{address}" + (f" ({built.summary})" if built.summary else ""))
+    pages = 0
+    for code in LANGUAGES:
+        language = Language(code)
+        entries = []
+        search = paths.page(code, "search")
+        for page in site_pages(atlas, language):
+            html = _render(page, atlas, code)
+            files[paths.file_of(page.address)] = html.encode()
+            pages += 1
+            if page.searchable:
+                what = language.gettext(KINDS[page.template])
+                entries.append(search_entry(page.title, paths.relative(search, page.address), what, html))
+        files[search + "index.js"] = search_index(entries)
+    files[paths.file_of("")] = _root_page(atlas).encode()
+    files |= _data_files(atlas) | _static_files()
+    files[MARK] = _mark(atlas)
+    try:
+        replace_folder(output, files)
+    except OSError as error:
+        raise BuildError(
+            f"cannot write {output}: {error.strerror or error}; the previous site, if any, is unchanged"
+        ) from None
+    return SiteResult(output, LANGUAGES, pages + 1, pdfs)
+
+
+def _check_target(output: Path) -> None:
+    """A folder is replaced only if it is empty or a site this built: `-o ~` must never empty a home."""
+    if output.exists() and not output.is_dir():
+        raise BuildError(f"cannot write the site to {output}: it is a file; name a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARK).is_file():
+        raise BuildError(
+            f"cannot write the site to {output}: the folder holds other files (no {MARK}); name a new or empty folder"
+        )
+
+
+def _pdf_kinds(atlas: Atlas, code: str) -> list[tuple[str, DocumentKind]]:
+    return [
+        (paths.atlas_pdf(code, atlas.edition.edition), AtlasEdition()),
+        *((paths.region_pdf(code, slug), RegionDossier(slug)) for slug in atlas.regions),
+        *((paths.country_pdf(code, slug), CountryDossier(slug)) for slug in atlas.countries),
+    ]
+
+
+def _languages() -> list[tuple[str, str]]:
+    """Each language by its own name, as a language switch offers it ('Deutsch', not 'German')."""
+    return [(code, (Locale(code).get_display_name(code) or code).capitalize()) for code in LANGUAGES]
+
+
+def _render(page: SitePage, atlas: Atlas, code: str) -> str:
+    return render_html(
+        f"site/{page.template}",
+        code,
+        page=page,
+        edition=atlas.edition,
+        atlas=atlas,
+        paths=paths,
+        languages=_languages(),
+        csp=CONTENT_SECURITY_POLICY,
+        url=lambda target: paths.relative(page.address, target),
+        **page.context,
+    )
+
+
+def _root_page(atlas: Atlas) -> str:
+    return render_html(
+        "site/root.html",
+        atlas.edition.language,
+        edition=atlas.edition,
+        paths=paths,
+        languages=_languages(),
+        csp=CONTENT_SECURITY_POLICY,
+        url=lambda target: paths.relative("", target),
+    )
+
+
+def _data_files(atlas: Atlas) -> dict[str, bytes]:
+    year = atlas.edition.edition
+    return {
+        paths.data_file(year, "json"): edition_json(atlas),
+        paths.data_file(year, "facts.csv"): facts_csv(atlas),
+        paths.data_file(year, "ratings.csv"): ratings_csv(atlas),
+    }
+
+
+def _static_files() -> dict[str, bytes]:
+    """The stylesheets, the bundled fonts with their licence, the search script; the palette of
+    styles/atlas.css as the site's colours, so a colour is defined once for print and web."""
+    palette = ":root {\n" + "".join(f"  --{name}: {value};\n" for name, value in sorted(colours().items())) + "}\n"
+    files = {
+        paths.STATIC + "palette.css": palette.encode(),
+        paths.STATIC + "site.css": (STYLES / "site.css").read_bytes(),
+        paths.STATIC + "fonts.css": (STYLES / "fonts.css").read_bytes(),
+        paths.STATIC + "search.js": (SITE_TEMPLATES / "search.js").read_bytes(),
+    }
+    for font in sorted((STYLES / "fonts").iterdir()):
+        files[paths.STATIC + "fonts/" + font.name] = font.read_bytes()
+    return files
+
+
+def _mark(atlas: Atlas) -> bytes:
+    mark = {"made by": "Partner Atlas", "edition": atlas.edition.edition, "languages": list(LANGUAGES)}
+    return (json.dumps(mark, indent=1) + "\n").encode()
