@@ -65,9 +65,28 @@ def build_site(options: BuildOptions, output: Path, tell: Callable[[str], None] 
     Raises InputError for problems with the data (every one) and BuildError when a PDF fails its
     profile or the folder cannot be written; then nothing is written. `tell` hears of each PDF.
     """
-    options.check()
     output = Path(output)
     _check_target(output)
+    site = make_site(options, tell)
+    try:
+        replace_folder(output, site.files)
+    except OSError as error:
+        raise BuildError(
+            f"cannot write {output}: {error.strerror or error}; the previous site, if any, is unchanged"
+        ) from None
+    return SiteResult(output, LANGUAGES, site.pages, site.pdfs)
+
+
+@dataclass(frozen=True)
+class Site:
+    files: dict[str, bytes]  # path in the site's folder -> content
+    pages: int
+    pdfs: int
+
+
+def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) -> Site:
+    """Every file of the site, made in memory (a sealed edition keeps them too, reports/sealing.py)."""
+    options.check()
     if not Path(options.data).is_dir():
         raise InputError([Problem(display_path(options.data), 0, 0, "", "data folder not found")])
     atlas = load_atlas(options.data, Inputs())
@@ -81,7 +100,7 @@ def build_site(options: BuildOptions, output: Path, tell: Callable[[str], None] 
             pdfs += 1
             if tell:
                 tell(f"{address}" + (f" ({built.summary})" if built.summary else ""))
-    pages = 0
+    pages = 1  # the root
     for code in LANGUAGES:
         language = Language(code)
         entries = []
@@ -97,13 +116,7 @@ def build_site(options: BuildOptions, output: Path, tell: Callable[[str], None] 
     files[paths.file_of("")] = _root_page(atlas).encode()
     files |= _data_files(atlas) | _static_files()
     files[MARK] = _mark(atlas)
-    try:
-        replace_folder(output, files)
-    except OSError as error:
-        raise BuildError(
-            f"cannot write {output}: {error.strerror or error}; the previous site, if any, is unchanged"
-        ) from None
-    return SiteResult(output, LANGUAGES, pages + 1, pdfs)
+    return Site(files, pages, pdfs)
 
 
 def _check_target(output: Path) -> None:
@@ -169,8 +182,14 @@ def _static_files() -> dict[str, bytes]:
     """The stylesheets, the bundled fonts with their licence, the search script; the palette of
     styles/atlas.css as the site's colours, so a colour is defined once for print and web."""
     palette = ":root {\n" + "".join(f"  --{name}: {value};\n" for name, value in sorted(colours().items())) + "}\n"
+    icon = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+        f'<rect width="16" height="16" fill="{colours()["ink"]}"/></svg>\n'
+    )
+
     files = {
         paths.STATIC + "palette.css": palette.encode(),
+        paths.STATIC + "icon.svg": icon.encode(),
         paths.STATIC + "site.css": (STYLES / "site.css").read_bytes(),
         paths.STATIC + "fonts.css": (STYLES / "fonts.css").read_bytes(),
         paths.STATIC + "search.js": (SITE_TEMPLATES / "search.js").read_bytes(),

@@ -24,8 +24,6 @@ from ..charts import Chart, PlannedChart
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", XLINK)
 _REFERENCE = re.compile(r"url\(#([^)]+)\)")
 
 
@@ -90,6 +88,10 @@ def inline_svg(svg: bytes, name: str, alt: str) -> Markup:
     root.set("role", "img")
     root.set("aria-label", alt)
     root.set("class", "chart-drawing")
+    # Registered here, not once: another library (WeasyPrint's SVG reader) may register the same
+    # namespace under a prefix of its own meanwhile, and the page would show 'ns0:svg'.
+    ET.register_namespace("", SVG)
+    ET.register_namespace("xlink", XLINK)
     return Markup(ET.tostring(root, encoding="unicode"))
 
 

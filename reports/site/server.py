@@ -25,6 +25,7 @@ MEDIA_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".pdf": "application/pdf",
     ".ttf": "font/ttf",
+    ".svg": "image/svg+xml",
     ".txt": "text/plain; charset=utf-8",
 }
 
