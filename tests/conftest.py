@@ -193,8 +193,8 @@ class Built(NamedTuple):
 EVENT = (DATA / "events" / "security-dialogue-2023.yaml").relative_to(PROJECT)
 PACK = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
 EDITION = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["edition"]  # the working data's
-# name: the command line that builds it; OUT stands for its PDF, DIR for a folder of its own, SITE for a
-# folder in that for a site
+# name: the command line that builds it; OUT stands for its PDF, and SITE and ARCHIVE for folders of its
+# own (beside the build cache of the sample)
 SAMPLES = {
     "japan": ("country", "japan", "-o", "OUT"),  # with the default options: the screen profile
     "japan-print": ("country", "japan", "--profile", "print", "-o", "OUT"),
@@ -203,7 +203,7 @@ SAMPLES = {
     "handout": ("handout", EVENT, "-o", "OUT"),
     "booklet": ("handout", EVENT, "--booklet", "-o", "OUT"),  # also writes booklet-a5.pdf next to it
     "diff": ("diff", "2022", "2023", "-o", "OUT"),
-    "sealed": ("archive", "--edition", EDITION, "--archive-dir", "DIR"),  # into DIR/<year>
+    "sealed": ("archive", "--edition", EDITION, "--archive-dir", "ARCHIVE"),  # into ARCHIVE/<year>
     # books typeset in chapters by two workers into an empty cache; the pack without a cache
     "asia-pacific": ("region", "asia-pacific", "--jobs", "2", "--quiet", "-o", "OUT"),
     "atlas": ("atlas", "--jobs", "2", "--quiet", "-o", "OUT"),
@@ -254,7 +254,8 @@ class Samples:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             if not record.exists():
                 folder.mkdir(parents=True, exist_ok=True)
-                args = [{"OUT": path, "DIR": folder, "SITE": folder / "site"}.get(arg, arg) for arg in SAMPLES[name]]
+                folders = {"SITE": folder / "site", "ARCHIVE": folder / "archive"}
+                args = [{"OUT": path, **folders}.get(arg, arg) for arg in SAMPLES[name]]
                 result = run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})
                 written = record.with_suffix(".part")
                 written.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
@@ -330,7 +331,7 @@ def diff_build(samples) -> Built:
 @pytest.fixture(scope="session")
 def sealed_build(samples) -> Built:
     """The working data's edition sealed into a temporary archive folder (never the repo's archive/),
-    the folder of its `path` (a name only: the edition is in <year>/ there)."""
+    `archive/` beside its `path` (a name only: the edition is in archive/<year>/)."""
     return samples["sealed"]
 
 

@@ -18,7 +18,7 @@ def sealed(sealed_build):
     """The working data's edition, sealed into a temporary archive folder (never the repo's archive/)."""
     year = yaml.safe_load((DATA / "atlas.yaml").read_text())["edition"]
     assert sealed_build.stdout.startswith(f"sealed edition {year} in "), sealed_build.stdout
-    return sealed_build.path.parent / str(year), year
+    return sealed_build.path.parent / "archive" / str(year), year
 
 
 def _data_files():
