@@ -25,7 +25,8 @@ from reports.collation import sort_key
 from tests.conftest import DATA, EDITION, run_main
 from tests.live import LiveCommand, headless_chromium
 
-LANGUAGES = ("en", "de")
+ATLAS = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))
+LANGUAGES = tuple(ATLAS.get("languages", ["en", "de"]))  # the edition's (English and German unless it says)
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 COUNTRIES = sorted(path.stem for path in (DATA / "countries").glob("*.yaml"))
 REGIONS = sorted(path.stem for path in (DATA / "regions").glob("*.yaml"))
@@ -96,7 +97,8 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def site(site_build) -> Path:
-    assert re.search(r"wrote .*site: \d+ pages in en, de, \d+ PDFs", site_build.stdout), site_build.stdout
+    languages = ", ".join(LANGUAGES)
+    assert re.search(rf"wrote .*site: \d+ pages in {languages}, \d+ PDFs", site_build.stdout), site_build.stdout
     return site_build.path.parent / "site"
 
 
@@ -394,6 +396,9 @@ def test_the_search_finds_a_country_by_its_name_and_by_words_of_its_text(served)
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".search-hits a")]
     assert "Japan: Rules-based order" in titles
     assert not browser.find_element(By.ID, "search-no-script").is_displayed()
+    browser.get(url + "en/search/?q=islamabad")
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".search-hits a")]
+    assert titles[0] == "Pakistan" and "Japan" not in titles  # a country's page is not found by its neighbours'
     browser.get(url + "en/search/?q=zzzzqx")
     assert browser.find_element(By.CSS_SELECTOR, ".search-count").text == "No page contains all of these words."
 

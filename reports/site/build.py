@@ -74,12 +74,13 @@ def build_site(options: BuildOptions, output: Path, tell: Callable[[str], None] 
         raise BuildError(
             f"cannot write {output}: {error.strerror or error}; the previous site, if any, is unchanged"
         ) from None
-    return SiteResult(output, LANGUAGES, site.pages, site.pdfs)
+    return SiteResult(output, site.languages, site.pages, site.pdfs)
 
 
 @dataclass(frozen=True)
 class Site:
     files: dict[str, bytes]  # path in the site's folder -> content
+    languages: tuple[str, ...]
     pages: int
     pdfs: int
 
@@ -90,10 +91,11 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
     if not Path(options.data).is_dir():
         raise InputError([Problem(display_path(options.data), 0, 0, "", "data folder not found")])
     atlas = load_atlas(options.data, Inputs())
+    languages = site_languages(atlas)
     use_chart_cache(Cache(options.cache) if options.cache is not None and not options.one_piece else None)
     files: dict[str, bytes] = {}
     pdfs = 0
-    for code in LANGUAGES:
+    for code in languages:
         for address, kind in _pdf_kinds(atlas, code):
             built = make_pdf(kind, replace(options, language=code))
             files[address] = built.pdf
@@ -101,22 +103,27 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
             if tell:
                 tell(f"{address}" + (f" ({built.summary})" if built.summary else ""))
     pages = 1  # the root
-    for code in LANGUAGES:
+    for code in languages:
         language = Language(code)
         entries = []
         search = paths.page(code, "search")
         for page in site_pages(atlas, language):
-            html = _render(page, atlas, code)
+            html = _render(page, atlas, languages)
             files[paths.file_of(page.address)] = html.encode()
             pages += 1
             if page.searchable:
                 what = language.gettext(KINDS[page.template])
                 entries.append(search_entry(page.title, paths.relative(search, page.address), what, html))
         files[search + "index.js"] = search_index(entries)
-    files[paths.file_of("")] = _root_page(atlas).encode()
-    files |= _data_files(atlas) | _static_files()
-    files[MARK] = _mark(atlas)
-    return Site(files, pages, pdfs)
+    files[paths.file_of("")] = _root_page(atlas, languages).encode()
+    files |= _data_files(atlas, languages) | _static_files()
+    files[MARK] = _mark(atlas, languages)
+    return Site(files, languages, pages, pdfs)
+
+
+def site_languages(atlas: Atlas) -> tuple[str, ...]:
+    """The languages the site is made in: every language the atlas is written in."""
+    return LANGUAGES
 
 
 def _check_target(output: Path) -> None:
@@ -137,43 +144,43 @@ def _pdf_kinds(atlas: Atlas, code: str) -> list[tuple[str, DocumentKind]]:
     ]
 
 
-def _languages() -> list[tuple[str, str]]:
+def _autonyms(languages: tuple[str, ...]) -> list[tuple[str, str]]:
     """Each language by its own name, as a language switch offers it ('Deutsch', not 'German')."""
-    return [(code, (Locale(code).get_display_name(code) or code).capitalize()) for code in LANGUAGES]
+    return [(code, (Locale.parse(code, sep="-").get_display_name(code) or code).capitalize()) for code in languages]
 
 
-def _render(page: SitePage, atlas: Atlas, code: str) -> str:
+def _render(page: SitePage, atlas: Atlas, languages: tuple[str, ...]) -> str:
     return render_html(
         f"site/{page.template}",
-        code,
+        page.address.split("/")[0],
         page=page,
         edition=atlas.edition,
         atlas=atlas,
         paths=paths,
-        languages=_languages(),
+        languages=_autonyms(languages),
         csp=CONTENT_SECURITY_POLICY,
         url=lambda target: paths.relative(page.address, target),
         **page.context,
     )
 
 
-def _root_page(atlas: Atlas) -> str:
+def _root_page(atlas: Atlas, languages: tuple[str, ...]) -> str:
     return render_html(
         "site/root.html",
         atlas.edition.language,
         edition=atlas.edition,
         paths=paths,
-        languages=_languages(),
+        languages=_autonyms(languages),
         csp=CONTENT_SECURITY_POLICY,
         url=lambda target: paths.relative("", target),
     )
 
 
-def _data_files(atlas: Atlas) -> dict[str, bytes]:
+def _data_files(atlas: Atlas, languages: tuple[str, ...]) -> dict[str, bytes]:
     year = atlas.edition.edition
     return {
-        paths.data_file(year, "json"): edition_json(atlas),
-        paths.data_file(year, "facts.csv"): facts_csv(atlas),
+        paths.data_file(year, "json"): edition_json(atlas, languages),
+        paths.data_file(year, "facts.csv"): facts_csv(atlas, languages),
         paths.data_file(year, "ratings.csv"): ratings_csv(atlas),
     }
 
@@ -199,6 +206,6 @@ def _static_files() -> dict[str, bytes]:
     return files
 
 
-def _mark(atlas: Atlas) -> bytes:
-    mark = {"made by": "Partner Atlas", "edition": atlas.edition.edition, "languages": list(LANGUAGES)}
+def _mark(atlas: Atlas, languages: tuple[str, ...]) -> bytes:
+    mark = {"made by": "Partner Atlas", "edition": atlas.edition.edition, "languages": list(languages)}
     return (json.dumps(mark, indent=1) + "\n").encode()

@@ -14,16 +14,16 @@ import io
 import json
 from html.parser import HTMLParser
 
-from ..model import LANGUAGES, Atlas
+from ..model import Atlas, Localized
 from ..questions import RATED_QUESTIONS
 
 
-def edition_json(atlas: Atlas) -> bytes:
+def edition_json(atlas: Atlas, languages: tuple[str, ...]) -> bytes:
     edition = atlas.edition
     scale = edition.rating_scale
     document = {
         "edition": edition.edition,
-        "title": _names(edition.title),
+        "title": _names(edition.title, languages),
         "date": edition.date.isoformat(),
         "publisher": edition.publisher,
         "licence": edition.licence,
@@ -31,17 +31,20 @@ def edition_json(atlas: Atlas) -> bytes:
             "min": scale.min,
             "max": scale.max,
             "illustrative": scale.illustrative,
-            "labels": {str(step): _names(label) for step, label in scale.labels.items()},
+            "labels": {str(step): _names(label, languages) for step, label in scale.labels.items()},
             "rated_questions": list(RATED_QUESTIONS),
         },
-        "interests": [{"id": i.id, "name": _names(i.name), "short": _names(i.short)} for i in atlas.interests.values()],
-        "regions": [{"slug": r.slug, "name": _names(r.name)} for r in atlas.regions.values()],
+        "interests": [
+            {"id": i.id, "name": _names(i.name, languages), "short": _names(i.short, languages)}
+            for i in atlas.interests.values()
+        ],
+        "regions": [{"slug": r.slug, "name": _names(r.name, languages)} for r in atlas.regions.values()],
         "countries": [
             {
                 "slug": country.slug,
                 "code": country.code,
-                "name": _names(country.name),
-                "capital": _names(country.capital),
+                "name": _names(country.name, languages),
+                "capital": _names(country.capital, languages),
                 "region": country.region,
                 "population": {
                     "value": country.population.value,
@@ -56,7 +59,7 @@ def edition_json(atlas: Atlas) -> bytes:
                         "date": a.date.isoformat(),
                         "author": atlas.authors[a.author].name if a.author else None,
                         "ratings": {q: a.rating(q) for q in RATED_QUESTIONS} if a.ratings else None,
-                        "reason": _names(a.reason) if a.reason else None,
+                        "reason": _names(a.reason, languages) if a.reason else None,
                     }
                     for a in country.assessments
                 ],
@@ -67,13 +70,13 @@ def edition_json(atlas: Atlas) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
 
 
-def facts_csv(atlas: Atlas) -> bytes:
+def facts_csv(atlas: Atlas, languages: tuple[str, ...]) -> bytes:
     rows = [
         [
             "country",
             "code",
-            *(f"name_{code}" for code in LANGUAGES),
-            *(f"capital_{code}" for code in LANGUAGES),
+            *(f"name_{code}" for code in languages),
+            *(f"capital_{code}" for code in languages),
             "region",
             "population",
             "population_approximate",
@@ -86,8 +89,8 @@ def facts_csv(atlas: Atlas) -> bytes:
             [
                 country.slug,
                 country.code,
-                *(country.name.get(code) for code in LANGUAGES),
-                *(country.capital.get(code) for code in LANGUAGES),
+                *(country.name.get(code) for code in languages),
+                *(country.capital.get(code) for code in languages),
                 country.region,
                 str(country.population.value),
                 "yes" if country.population.approximate else "no",
@@ -108,8 +111,9 @@ def ratings_csv(atlas: Atlas) -> bytes:
     return _csv(rows)
 
 
-def _names(text) -> dict[str, str]:
-    return {code: str(text.get(code)) for code in LANGUAGES if text.has(code)}
+def _names(text: Localized, languages: tuple[str, ...]) -> dict[str, str]:
+    """A text in each language it is written in (no English fallback in its place)."""
+    return {code: str(text.get(code)) for code in languages if text.has(code)}
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -118,29 +122,39 @@ def _csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _MainText(HTMLParser):
-    """The words a reader sees in a page's <main>."""
+    """The words a reader sees in a page's <main>, less charts and what a template marks
+    data-search="skip" (what stands on another page of its own)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.depth = 0
-        self.skipping = 0
+        self.open: list[str] = []  # the elements open inside <main>
+        self.skipped: list[int] = []  # where in `open` each skipped element stands
         self.words: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag == "main":
             self.depth += 1
-        elif tag in ("svg", "script", "style"):
-            self.skipping += 1
+        elif self.depth and tag not in VOID:
+            self.open.append(tag)
+            if tag in ("svg", "script", "style") or ("data-search", "skip") in attrs:
+                self.skipped.append(len(self.open))
 
     def handle_endtag(self, tag):
         if tag == "main":
             self.depth -= 1
-        elif tag in ("svg", "script", "style"):
-            self.skipping -= 1
+        elif self.depth and tag in self.open:
+            while self.open.pop() != tag:
+                pass
+            while self.skipped and self.skipped[-1] > len(self.open):
+                self.skipped.pop()
 
     def handle_data(self, data):
-        if self.depth and not self.skipping:
+        if self.depth and not self.skipped:
             self.words += data.split()
 
 

@@ -20,9 +20,10 @@
   });
 
   function excerpt(text, word) {
-    var at = fold(text).indexOf(word);
-    var start = Math.max(0, at - 80);
-    var end = Math.min(text.length, at + word.length + 120);
+    var at = Math.max(0, fold(text).indexOf(word));
+    var start = at > 80 ? text.indexOf(" ", at - 80) + 1 : 0;  // from the start of a word
+    var end = text.lastIndexOf(" ", at + word.length + 120);
+    end = end > at ? end : text.length;
     return (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
   }
 
