@@ -497,3 +497,14 @@ def test_serve_refuses_a_folder_that_is_not_a_site(capsys, tmp_path):
     result = run_main(capsys, "serve", "--site", tmp_path)
     assert result.returncode == 2
     assert "not a site built by 'build.py site' (no site.json)" in result.stderr
+
+
+def test_serve_asks_for_a_document_or_a_site(capsys, site):
+    result = run_main(capsys, "serve")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "name a document to preview (e.g. serve japan), or a built site (serve --site out/site)\n1 problem found.\n",
+    )
+    result = run_main(capsys, "serve", "japan", "--site", site)
+    assert result.returncode == 2
+    assert result.stderr.startswith("serve --site serves a built site, not a document: leave out 'japan'")
