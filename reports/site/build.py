@@ -26,8 +26,9 @@ from ..model import LANGUAGES, Atlas
 from ..output import replace_folder
 from ..pages import STYLES, TEMPLATES
 from ..palette import colours
-from ..pipeline import BuildOptions, make_pdf
+from ..pipeline import BuildOptions, cached_pdf, make_pdf
 from ..problems import BuildError, InputError, Problem, display_path
+from ..workers import chapter_executor
 from . import paths
 from .data import edition_json, facts_csv, ratings_csv, search_entry, search_index
 from .pages import SitePage, site_pages
@@ -93,15 +94,8 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
     atlas = load_atlas(options.data, Inputs())
     languages = site_languages(atlas)
     use_chart_cache(Cache(options.cache) if options.cache is not None and not options.one_piece else None)
-    files: dict[str, bytes] = {}
-    pdfs = 0
-    for code in languages:
-        for address, kind in _pdf_kinds(atlas, code):
-            built = make_pdf(kind, replace(options, language=code))
-            files[address] = built.pdf
-            pdfs += 1
-            if tell:
-                tell(f"{address}" + (f" ({built.summary})" if built.summary else ""))
+    files = _pdfs(atlas, languages, options, tell or (lambda line: None))
+    pdfs = len(files)
     pages = 1  # the root
     for code in languages:
         language = Language(code)
@@ -119,6 +113,33 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
     files |= _data_files(atlas, languages) | _static_files()
     files[MARK] = _mark(atlas, languages)
     return Site(files, languages, pages, pdfs)
+
+
+def _pdfs(
+    atlas: Atlas, languages: tuple[str, ...], options: BuildOptions, tell: Callable[[str], None]
+) -> dict[str, bytes]:
+    """Every PDF the pages link, by its place in the site. The books are built here (their chapters in
+    the workers); the country dossiers the cache does not hold are built in the workers, several at
+    once, and only then: a site whose PDFs are all cached starts no worker."""
+    files: dict[str, bytes] = {}
+    waiting: list[tuple[str, DocumentKind, BuildOptions]] = []
+    for code in languages:
+        for address, kind in _pdf_kinds(atlas, code):
+            in_language = replace(options, language=code)
+            built = cached_pdf(kind, in_language) or (make_pdf(kind, in_language) if kind.book else None)
+            if built is None:
+                waiting.append((address, kind, in_language))
+                continue
+            files[address] = built.pdf
+            tell(f"{address} ({built.summary})" if built.summary else address)
+    if waiting:
+        with chapter_executor(options.jobs, options.scheduler) as workers:
+            futures = [(address, workers.submit(make_pdf, kind, opts)) for address, kind, opts in waiting]
+            for address, future in futures:
+                built = future.result()
+                files[address] = built.pdf
+                tell(f"{address} ({built.summary})" if built.summary else address)
+    return dict(sorted(files.items()))
 
 
 def site_languages(atlas: Atlas) -> tuple[str, ...]:
