@@ -22,14 +22,17 @@ from .pages import STYLES
 from .problems import BuildError, InputError, Problem, display_path
 
 FONT_DIR = STYLES / "fonts"
-_STACK = re.compile(r"--(serif|sans)\s*:\s*([^;]+);")
+_PROPERTY = re.compile(r"--([\w-]+)\s*:\s*([^;]+);")
+_VAR = re.compile(r"var\(--([\w-]+)\)")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
 
 def font_stacks(stylesheet: Path = STYLES / "atlas.css") -> dict[str, tuple[str, ...]]:
     """{'serif': ('Noto Serif', 'Noto Serif CJK JP'), 'sans': (...)}, as the stylesheet declares them."""
+    properties = dict(_PROPERTY.findall(stylesheet.read_text(encoding="utf-8")))
     stacks = {}
-    for name, value in _STACK.findall(stylesheet.read_text(encoding="utf-8")):
+    for name in ("serif", "sans"):
+        value = _VAR.sub(lambda used: properties[used[1]], properties[name])  # the scripts' faces, listed once
         families = [family.strip().strip("\"'") for family in value.split(",")]
         stacks[name] = tuple(family for family in families if family and family not in _GENERIC)
     return stacks

@@ -13,6 +13,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .i18n import Language, catalogue_languages
 from .markdown import QUOTES, mark_addresses, render_address, to_html
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
@@ -20,8 +21,19 @@ from .texts_check import ANSWER_HEADINGS, check_text
 
 __all__ = ["check_text", "render", "render_plain", "split_answers"]
 
-_QUESTION_BY_HEADING = {heading: q.id for q in QUESTIONS for heading in q.headings}
 _ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
+
+
+@cache
+def _question_by_heading() -> dict[str, str]:
+    """A key question's '## ' heading in every language with a catalogue, lower case -> its id:
+    'relevance', 'relevanz', 'pertinence', 'relevancia' -> 'relevance'. A new language's
+    assessments are written with the headings its catalogue gives."""
+    return {
+        Language(code).gettext(question.label).lower(): question.id
+        for code in catalogue_languages()
+        for question in QUESTIONS
+    }
 
 
 @cache
@@ -67,7 +79,7 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
         if line.startswith("## "):
             close()
             heading = line[3:].strip()
-            question = _QUESTION_BY_HEADING.get(heading.lower())
+            question = _question_by_heading().get(heading.lower())
             if question is None:
                 problems.append(
                     Problem(
