@@ -313,7 +313,8 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
     methodology = _localized_text(files, root / "methodology")
-    files.undeclared_languages()
+    if edition:  # (else the languages are not known)
+        files.undeclared_languages()
     if files.problems or edition is None:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: sort_key("en", item[1].name.get("en"))))
