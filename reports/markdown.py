@@ -29,15 +29,21 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import addresses
 
-# Double open, double close, single open, single close, for every language with a catalogue (a test
-# holds this to account). French sets a narrow no-break space (U+202F) inside its guillemets; Spanish
-# uses guillemets without spaces, and English quotes inside them (the Real Academia's order: «…“…”…»).
+# Double open, double close, single open, single close, per language; a language not listed here takes
+# the English marks (`quotes`) until someone adds its own. French sets a narrow no-break space (U+202F)
+# inside its guillemets; Spanish uses guillemets without spaces, and English quotes inside them (the
+# Real Academia's order: «…“…”…»).
 QUOTES = {
     "en": ["“", "”", "‘", "’"],
     "de": ["„", "“", "‚", "‘"],
     "fr": ["«\u202f", "\u202f»", "“", "”"],
     "es": ["«", "»", "“", "”"],
 }
+
+
+def quotes(language: str) -> list[str]:
+    return QUOTES.get(language, QUOTES["en"])
+
 
 MAX_NESTING = 20  # markdown-it's limit: deeper quotes and lists are dropped, so check refuses them
 
@@ -50,7 +56,7 @@ _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 def parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
-        {"html": True, "typographer": True, "quotes": QUOTES[language], "maxNesting": MAX_NESTING},
+        {"html": True, "typographer": True, "quotes": quotes(language), "maxNesting": MAX_NESTING},
     )
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     footnote_plugin(md)  # [^1] with its note below, and ^[a note written in place]

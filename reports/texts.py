@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .i18n import Language, catalogue_languages
-from .markdown import QUOTES, mark_addresses, render_address, to_html
+from .markdown import mark_addresses, quotes, render_address, to_html
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
 from .texts_check import ANSWER_HEADINGS, check_text
@@ -25,20 +25,16 @@ _ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
 
 
 @cache
-def _question_by_heading() -> dict[str, str]:
+def _question_by_heading(languages: tuple[str, ...]) -> dict[str, str]:
     """A key question's '## ' heading in every language with a catalogue, lower case -> its id:
     'relevance', 'relevanz', 'pertinence', 'relevancia' -> 'relevance'. A new language's
     assessments are written with the headings its catalogue gives."""
-    return {
-        Language(code).gettext(question.label).lower(): question.id
-        for code in catalogue_languages()
-        for question in QUESTIONS
-    }
+    return {Language(code).gettext(question.label).lower(): question.id for code in languages for question in QUESTIONS}
 
 
 @cache
 def _plain_parser(language: str = "en") -> MarkdownIt:
-    md = MarkdownIt("zero", {"typographer": True, "quotes": QUOTES[language]})
+    md = MarkdownIt("zero", {"typographer": True, "quotes": quotes(language)})
     md.enable(["replacements", "smartquotes"])
     md.core.ruler.before("replacements", "addresses", mark_addresses)
     md.add_render_rule("address", render_address)
@@ -79,7 +75,7 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
         if line.startswith("## "):
             close()
             heading = line[3:].strip()
-            question = _question_by_heading().get(heading.lower())
+            question = _question_by_heading(catalogue_languages()).get(heading.lower())
             if question is None:
                 problems.append(
                     Problem(

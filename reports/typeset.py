@@ -347,8 +347,13 @@ def _tag_languages() -> None:
         own = getattr(box, "_box", box)  # an absolutely placed box stands in for its own
         language = own.element.get("lang") if own.element is not None else None
         for element in build(box, parent, pdf, *args):
-            if language and own.element_tag not in ("html", "body") and element.get("P") == parent.reference:
-                element["Lang"] = pydyf.String(language)
+            if element.get("P") == parent.reference:
+                if language and own.element_tag not in ("html", "body"):
+                    element["Lang"] = pydyf.String(language)
+                if own.link_annotation is not None and element.get("S") == "/Span":
+                    # A language mark inside a link (<a><span lang="en">…</span></a>) holds the link's
+                    # annotation: it is tagged as the link it draws, as PDF/UA asks of an annotation.
+                    element["S"] = "/Link"
             yield element
 
     build_with_languages.tags_languages = True  # type: ignore[attr-defined]
