@@ -269,6 +269,7 @@ def _finisher(profile: Profile, fingerprint: bytes):
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
         _scope_table_headers(pdf)
         _tag_footnotes(pdf, fingerprint.hex()[:8])
+        _map_every_glyph_to_text(pdf)
         if profile.no_annotations:
             for page in pdf.objects:
                 if isinstance(page, dict) and page.get("Type") == "/Page":
@@ -282,6 +283,26 @@ def _finisher(profile: Profile, fingerprint: bytes):
                     ]
 
     return finisher
+
+
+_EMPTY_MAPPING = re.compile(rb"^(<[0-9a-f]{4}>) <>$")
+
+
+def _map_every_glyph_to_text(pdf) -> None:
+    """Give a glyph whose text its neighbour carries a zero-width space in the font's ToUnicode map.
+
+    In Bengali (and other Indic scripts) a vowel sign written after its consonant is drawn before it
+    ('দে': the glyph of ে, then that of দ). WeasyPrint gives the cluster's text to the consonant's glyph
+    and an empty text to the sign's, which PDF/UA refuses as a malformed map; U+200B keeps the text
+    as written when it is extracted or read out."""
+    for stream in pdf.objects:
+        chunks = getattr(stream, "stream", None)
+        if isinstance(chunks, list) and any(
+            isinstance(chunk, bytes) and chunk.endswith(b"beginbfchar") for chunk in chunks
+        ):
+            stream.stream = [
+                _EMPTY_MAPPING.sub(rb"\1 <200b>", chunk) if isinstance(chunk, bytes) else chunk for chunk in chunks
+            ]
 
 
 def _scope_table_headers(pdf) -> None:
