@@ -63,7 +63,8 @@ def test_title_block_names_event_series_date_venue_and_host(pages, event):
     assert event["title"]["en"] in first
     assert event["series"]["en"].upper() in first.upper()
     assert "13 November 2023" in first
-    assert event["venue"]["name"] in first and event["host"] in first
+    assert event["venue"]["name"]["en"] in first and event["host"] in first
+    assert "Schumannstraße 8, 10117 Berlin, Germany" in first  # the last line of the address in English
 
 
 def test_speakers_appear_with_their_roles_and_bios(pages, event):
