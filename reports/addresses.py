@@ -59,15 +59,7 @@ def short(address: str) -> str:
     return shown
 
 
-def with_addresses(text: str, link: bool = False) -> Markup:
-    """A plain text (a source) as HTML, each address in it shortened and breakable; with `link`,
-    the short address links to the whole one."""
-    html, position = Markup(""), 0
-    for start, end in find_addresses(text):
-        address = text[start:end]
-        target = address if "://" in address else "https://" + address
-        shown = breakable(short(address))
-        html += escape(text[position:start])
-        html += Markup('<a class="address-link" href="{}">{}</a>').format(target, shown) if link else shown
-        position = end
-    return html + escape(text[position:])
+def in_source(address: str) -> Markup:
+    """An address in a source, as shown: short and breakable, a link to the whole address."""
+    target = address if "://" in address else "https://" + address
+    return Markup('<a class="address-link" href="{}">{}</a>').format(target, breakable(short(address)))

@@ -5,14 +5,15 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .addresses import with_addresses
+from . import addresses
 from .i18n import Language, direction
 from .model import Localized
 from .pages import TEMPLATES
 from .questions import QUESTIONS
-from .texts import render, render_plain
+from .texts import render
+from .typography import typographic
 
 
 @cache
@@ -49,14 +50,14 @@ def _environment(language_code: str) -> jinja2.Environment:
     return environment
 
 
-# Every text an editor writes passes one of the filters below: `loc` (a name, a role, as typed),
-# `source` (a source, as typed but for its web addresses), `prose` (a sentence or two, with the
-# language's quotation marks) or `markdown` (a whole text). A text missing in the document's
-# language is printed in English, and `_marked` says so: its language on the element
-# (hyphenation, screen readers, the PDF's tags) and, where `announce`, a note where it stands.
-# A plain str (a person's name, a postal address) belongs to no language and is printed as it
-# is. Where one note stands for several texts (the five answers of an assessment), the template
-# places it with `fallback_note` and the texts are not announced one by one.
+# Every text an editor writes passes one of the filters below: `loc` (a name, a role, a title),
+# `source` (a source, its web addresses shown short), `prose` (a sentence or two) or `markdown`
+# (a whole text), each in the typography of its language (reports/typography.py). A text missing
+# in the document's language is printed in English, and `_marked` says so: its language on the
+# element (hyphenation, screen readers, the PDF's tags) and, where `announce`, a note where it
+# stands. A plain str (a person's name, a postal address) belongs to no language and takes the
+# document's. Where one note stands for several texts (the five answers of an assessment), the
+# template places it with `fallback_note` and the texts are not announced one by one.
 
 
 def _in_language(text, language: Language) -> tuple[str, str]:
@@ -85,19 +86,18 @@ def _marked(html: Markup, text_language: str, language: Language, block: bool, a
 
 
 def _loc(text, language: Language) -> Markup:
-    """A short text as typed (a name, a role, a source), a fallback marked but not announced."""
+    """A short text as typed (a name, a role, a title), a fallback marked but not announced."""
     if text is None:
         return Markup("")
     text, text_language = _in_language(text, language)
-    return _marked(escape(text), text_language, language, block=False, announce=False)
+    return _marked(typographic(text, text_language), text_language, language, block=False, announce=False)
 
 
 def _source(text, language: Language) -> Markup:
-    """A source as typed, its web addresses shown short and breakable, each linking to the whole."""
+    """A source as typed, its web addresses shown short and breakable, each a link to the whole."""
     text, text_language = _in_language(text, language)
-    # Not a link yet: an address broken over lines makes one link annotation per line, and WeasyPrint
-    # tags only one of them, which PDF/UA-1 refuses (the outside validator fails the build).
-    return _marked(with_addresses(text, link=False), text_language, language, block=False, announce=False)
+    shown = typographic(text, text_language, address=addresses.in_source)
+    return _marked(shown, text_language, language, block=False, announce=False)
 
 
 def _markdown(text, language: Language, announce: bool, heading_shift: int) -> Markup:
@@ -112,7 +112,7 @@ def _prose(text, language: Language, announce: bool) -> Markup:
     if text is None:
         return Markup("")
     text, text_language = _in_language(text, language)
-    return _marked(render_plain(text, text_language), text_language, language, block=False, announce=announce)
+    return _marked(typographic(text, text_language), text_language, language, block=False, announce=announce)
 
 
 def _native(names: dict[str, str], name: Localized, language: Language) -> Markup:

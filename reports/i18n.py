@@ -23,6 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal
 
+from . import typography
 from .collation import sort_key
 from .model import Localized, Population
 from .output import write_atomic
@@ -115,6 +116,12 @@ class Language:
     def by_name(self, items: Iterable[N]) -> list[N]:
         """Countries, regions... in the alphabetical order of their names in this language."""
         return sorted(items, key=lambda item: self.sort_key(item.name.get(self.code)))
+
+    def plain(self, text) -> str:
+        """An editor's text (a name, a title; Localized or str) as a chart or an alternative text
+        prints it: in this language, or in the one it fell back to, with that language's typography."""
+        text = text.get(self.code) if isinstance(text, Localized) else text
+        return typography.plain(text, getattr(text, "language", self.code))
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.code)

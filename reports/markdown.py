@@ -27,23 +27,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import addresses
-
-# Double open, double close, single open, single close, per language; a language not listed here takes
-# the English marks (`quotes`) until someone adds its own. French sets a narrow no-break space (U+202F)
-# inside its guillemets; Spanish uses guillemets without spaces, and English quotes inside them (the
-# Real Academia's order: «…“…”…»).
-QUOTES = {
-    "en": ["“", "”", "‘", "’"],
-    "de": ["„", "“", "‚", "‘"],
-    "fr": ["«\u202f", "\u202f»", "“", "”"],
-    "es": ["«", "»", "“", "”"],
-}
-
-
-def quotes(language: str) -> list[str]:
-    return QUOTES.get(language, QUOTES["en"])
-
+from . import typography
 
 MAX_NESTING = 20  # markdown-it's limit: deeper quotes and lists are dropped, so check refuses them
 
@@ -56,13 +40,12 @@ _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 def parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
-        {"html": True, "typographer": True, "quotes": quotes(language), "maxNesting": MAX_NESTING},
+        {"html": True, "maxNesting": MAX_NESTING},
     )
-    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    md.enable(["table", "strikethrough"])
+    typography.apply(md, language)  # quotes, apostrophes and dashes as in every other text
     footnote_plugin(md)  # [^1] with its note below, and ^[a note written in place]
     md.core.ruler.push("print_tables", _mark_tables)
-    md.core.ruler.before("replacements", "addresses", mark_addresses)
-    md.add_render_rule("address", render_address)
     for rule in ("html_block", "html_inline"):
         md.add_render_rule(rule, _as_text)
     for rule in ("heading_open", "heading_close"):
@@ -89,28 +72,6 @@ def to_html(markdown: str, language: str, heading_shift: int = 0) -> str:
 
 
 # --- tables -------------------------------------------------------------------------------------
-
-
-def mark_addresses(state: StateCore) -> None:
-    """Web addresses in the text set apart as tokens of their own, printed breakable and unhyphenated
-    (reports/addresses.py); before the typographer, which would make '--' in an address a dash."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        children = []
-        for token in block.children:
-            spans = addresses.find_addresses(token.content) if token.type == "text" else []
-            position = 0
-            for start, end in spans:
-                children.append(Token("text", "", 0, content=token.content[position:start]))
-                children.append(Token("address", "", 0, content=token.content[start:end]))
-                position = end
-            children.append(token if not spans else Token("text", "", 0, content=token.content[position:]))
-        block.children = children
-
-
-def render_address(self, tokens, index, options, env) -> str:
-    return str(addresses.breakable(tokens[index].content))
 
 
 def _mark_tables(state: StateCore) -> None:

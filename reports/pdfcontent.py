@@ -10,22 +10,41 @@ from __future__ import annotations
 
 import pikepdf
 
+PRIVATE_DATA = "PartnerAtlas"  # our key in a page's /PieceInfo, where the typesetter records its content box
+
+
+def content_box(page: pikepdf.Page) -> tuple[float, float, float, float] | None:
+    """The page's content box (the page less its @page margins) as the typesetter recorded it, in
+    the coordinates of the trimmed page; None for a page it did not record."""
+    try:
+        box = page.obj.PieceInfo[f"/{PRIVATE_DATA}"].Private.ContentBox
+    except (AttributeError, KeyError):
+        return None
+    x0, y0, x1, y1 = (float(value) for value in box)
+    return x0, y0, x1, y1
+
 
 def drawn_points(page: pikepdf.Page):
-    """("text" | "graphics" | "image", (x, y)) for the ends of every run of text (at its baseline
-    and cap height), every path painted and every image, in page space; artifacts left out."""
-    tags: list[bool] = []  # marked-content sequences open: is each an artifact?
+    """("text" | "graphics" | "image", (x, y), MCID) for the ends of every run of text (at its
+    baseline and cap height), every path painted and every image, in page space, with the marked
+    content it is drawn in (None outside any); artifacts left out."""
+    tags: list[tuple[bool, int | None]] = []  # marked-content sequences open: an artifact? its MCID
     path: list[tuple[float, float]] = []
     text = _TextState()
     for matrix, operands, operator, resources in walk_content(page.obj, page.resources):
         if operator in ("BMC", "BDC"):
-            tags.append(operands[0] == "/Artifact" or bool(tags and tags[-1]))
+            properties = operands[1] if operator == "BDC" else None
+            if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+                mcid: int | None = int(properties["/MCID"])
+            else:
+                mcid = tags[-1][1] if tags else None
+            tags.append((operands[0] == "/Artifact" or bool(tags and tags[-1][0]), mcid))
             continue
         if operator == "EMC":
             if tags:
                 tags.pop()
             continue
-        artifact = bool(tags and tags[-1])
+        artifact, mcid = tags[-1] if tags else (False, None)
         if operator in _PATH_POINTS:
             values = [float(v) for v in operands]
             if operator == "re":
@@ -34,16 +53,43 @@ def drawn_points(page: pikepdf.Page):
             path += [_apply(matrix, values[i], values[i + 1]) for i in range(0, len(values), 2)]
         elif operator in _PAINT:
             if not artifact:
-                yield from (("graphics", point) for point in path)
+                yield from (("graphics", point, mcid) for point in path)
             path = []
         elif operator == "n":
             path = []  # a clipping path: nothing painted
         elif operator == "Do" and operands[1].get("/Subtype") == "/Image" and not artifact:
-            yield from (("image", _apply(matrix, x, y)) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1)))
+            yield from (("image", _apply(matrix, x, y), mcid) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1)))
         elif operator in _TEXT_OPERATORS:
             points = text.run(operator, operands, resources)
             if points and not artifact:
-                yield from (("text", _apply(multiply(m, matrix), x, y)) for m, (x, y) in points)
+                yield from (("text", _apply(multiply(m, matrix), x, y), mcid) for m, (x, y) in points)
+
+
+def structured_content(document: pikepdf.Pdf) -> set[tuple[tuple[int, int] | None, int]]:
+    """(page object, MCID) of the marked content that the document's tag tree reaches: the content
+    itself. Page furniture that WeasyPrint tags apart from the tree (the running heads and page
+    numbers of the margin boxes) is not in it."""
+    reached: set[tuple[tuple[int, int] | None, int]] = set()
+    root = document.Root.get("/StructTreeRoot")
+    stack: list[tuple[object, tuple[int, int] | None]] = [(root.get("/K"), None)] if root is not None else []
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        element, page = stack.pop()
+        if isinstance(element, pikepdf.Array):
+            stack += [(kid, page) for kid in element]
+        elif isinstance(element, int) and page is not None:
+            reached.add((page, element))
+        elif isinstance(element, pikepdf.Dictionary):
+            if element.is_indirect:
+                if element.objgen in seen:
+                    continue
+                seen.add(element.objgen)
+            page = element.Pg.objgen if "/Pg" in element else page
+            if "/MCID" in element:
+                reached.add((page, int(element.MCID)))
+            elif "/K" in element:
+                stack.append((element.K, page))
+    return reached
 
 
 _PATH_POINTS = {"m", "l", "c", "v", "y", "re"}

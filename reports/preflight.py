@@ -19,13 +19,12 @@ import pikepdf
 from rich.console import Console
 from rich.table import Table
 
-from .pdfcontent import drawn_points, walk_content
+from .pdfcontent import content_box, drawn_points, structured_content, walk_content
 from .profiles import Profile
 
 MM = 72 / 25.4
 PAPER_SIZES = {"A4": (210, 297), "A5": (148, 210)}  # trim sizes a print profile accepts, in mm
 BLEED_MM = 3
-SAFE_MM = 5  # text and graphics keep this far from the trimmed edge (a print shop's cutting tolerance)
 MIN_DPI = 300
 _XMP_IDS = {  # the standard a profile claims -> (XMP property, expected value)
     "PDF/UA-1": [("pdfuaid:part", "1")],
@@ -304,35 +303,40 @@ def _image_resolution(document: pikepdf.Pdf) -> Check:
 
 
 def _inside_content_area(document: pikepdf.Pdf) -> Check:
-    """Text, lines and images stay on the page, clear of its edge: inside the trimmed page (the
-    MediaBox where there is no TrimBox) less a safety margin, so nothing runs off the page, into the
-    bleed or under the cut. What a PDF marks as an artifact (crop marks, which belong outside the
-    trim) is not checked."""
-    name = f"text and graphics inside the content area (trimmed page less {SAFE_MM} mm)"
+    """Text, lines and images stay inside each page's content box: the page less the margins its
+    @page rules give it, which the typesetter records in the page (reports/pdfcontent.py), so
+    nothing leaves its column, runs into the margin, the bleed or under the cut. The running heads
+    and page numbers in the margins (content outside the tag tree) stay inside the trimmed page; so
+    does everything on a page without the record (a PDF made elsewhere). What a PDF marks as an
+    artifact (crop marks, backgrounds) is not checked."""
+    name = "text and graphics inside the content area"
+    structured = structured_content(document)
     outside = []
+    recorded = 0
     for number, page in enumerate(document.pages, 1):
-        page_box = _box(page.obj.get("/TrimBox")) or _box(page.obj.get("/CropBox")) or _box(page.obj.get("/MediaBox"))
-        if page_box is None:
+        trim = _box(page.obj.get("/TrimBox")) or _box(page.obj.get("/CropBox")) or _box(page.obj.get("/MediaBox"))
+        if trim is None:
             continue
-        area = (
-            page_box[0] + SAFE_MM * MM,
-            page_box[1] + SAFE_MM * MM,
-            page_box[2] - SAFE_MM * MM,
-            page_box[3] - SAFE_MM * MM,
-        )
+        column = content_box(page)
+        if column is not None:  # recorded relative to the trimmed page's corner
+            recorded += 1
+            column = (column[0] + trim[0], column[1] + trim[1], column[2] + trim[0], column[3] + trim[1])
         worst = None
-        for what, (x, y) in drawn_points(page):
-            beyond = max(area[0] - x, x - area[2], area[1] - y, y - area[3])
+        for what, (x, y), mcid in drawn_points(page):
+            furniture = mcid is not None and (page.obj.objgen, mcid) not in structured
+            area, edge_of = (trim, "page") if column is None or furniture else (column, "column")
+            distances = [area[0] - x, x - area[2], area[1] - y, y - area[3]]
+            beyond = max(distances)
             if beyond > 0.5 and (worst is None or beyond > worst[1]):
-                edge = ("left", "right", "bottom", "top")[
-                    [area[0] - x, x - area[2], area[1] - y, y - area[3]].index(beyond)
-                ]
-                worst = (what, beyond, edge)
+                side = ("left", "right", "bottom", "top")[distances.index(beyond)]
+                worst = (what, beyond, f"{side} edge of the {edge_of}")
         if worst:
-            outside.append(f"page {number}: {worst[0]} {worst[1] / MM:.1f} mm beyond the {worst[2]} edge")
+            outside.append(f"page {number}: {worst[0]} {worst[1] / MM:.1f} mm beyond the {worst[2]}")
     if outside:
         return Check(name, False, "; ".join(outside))
-    return Check(name, True, f"{len(document.pages)} pages, nothing outside")
+    unrecorded = len(document.pages) - recorded
+    held = "each in its column" + (f" ({unrecorded} without a recorded column: in the page)" if unrecorded else "")
+    return Check(name, True, f"{len(document.pages)} pages, {held}, running heads in the page; nothing outside")
 
 
 def _accessibility(document: pikepdf.Pdf) -> list[Check]:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .i18n import Language, catalogue_languages
-from .markdown import mark_addresses, quotes, render_address, to_html
+from .markdown import to_html
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
 from .texts_check import ANSWER_HEADINGS, check_text
 
-__all__ = ["check_text", "render", "render_plain", "split_answers"]
+__all__ = ["check_text", "render", "split_answers"]
 
 _ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
 
@@ -32,25 +31,10 @@ def _question_by_heading(languages: tuple[str, ...]) -> dict[str, str]:
     return {Language(code).gettext(question.label).lower(): question.id for code in languages for question in QUESTIONS}
 
 
-@cache
-def _plain_parser(language: str = "en") -> MarkdownIt:
-    md = MarkdownIt("zero", {"typographer": True, "quotes": quotes(language)})
-    md.enable(["replacements", "smartquotes"])
-    md.core.ruler.before("replacements", "addresses", mark_addresses)
-    md.add_render_rule("address", render_address)
-    return md
-
-
 def render(markdown: str, language: str = "en", heading_shift: int = 0) -> Markup:
     """Markdown -> safe HTML; raw HTML in the text comes out as visible text. Headings move
     `heading_shift` levels down, to sit under the heading the text is printed below."""
     return Markup(to_html(markdown, language, heading_shift))
-
-
-def render_plain(text: str, language: str = "en") -> Markup:
-    """A short text from YAML (a summary, a bio) -> safe HTML with the language's quotation
-    marks and dashes; no Markdown, so an asterisk or a bracket stays as typed."""
-    return Markup(_plain_parser(language).renderInline(text))
 
 
 def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Problem]]:

@@ -30,8 +30,10 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from . import hyphenation
 from .cmyk import operation_in_cmyk
 from .pages import STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
+from .pdfcontent import PRIVATE_DATA
 from .problems import BuildError
 from .profiles import Profile
 
@@ -143,6 +145,7 @@ def _render(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ())
     fingerprint = _fingerprint(page, profile, embedded)
     _quiet_weasyprint()
     _tag_languages()
+    hyphenation.install()
     options = {"pdf_variant": profile.pdf_variant, "pdf_tags": True, "pdf_identifier": True}
     document = weasyprint.HTML(string=page.html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=styles.sheets, font_config=styles.fonts, color_profiles=styles.fresh_color_profiles(), **options
@@ -267,7 +270,12 @@ def _finisher(profile: Profile, fingerprint: bytes):
             ]
             metadata.compress = False  # PDF/A: the XMP stays readable without decoding (ISO 19005-1, 6.7.3)
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
+        _record_content_boxes(document, pdf, document.metadata.modified or document.metadata.created)
         _scope_table_headers(pdf)
+        _one_link_annotation_per_link(pdf)
+        for stream in pdf.objects:
+            if isinstance(stream, pydyf.Stream):
+                stream.__class__ = _ended(type(stream))
         _tag_footnotes(pdf, fingerprint.hex()[:8])
         _map_every_glyph_to_text(pdf)
         if profile.no_annotations:
@@ -316,6 +324,67 @@ def _scope_table_headers(pdf) -> None:
             element["A"]["Scope"] = "/Row" if group.get("S") in ("/TBody", "/TFoot") else "/Column"
 
 
+def _ended_data(self) -> bytes:
+    """pydyf ends a stream's data with a line feed before 'endstream', so data that ends in a
+    carriage return (compressed data does, one time in 256) reads as ending one byte early, and
+    PDF/A's validator finds its /Length wrong: such data is followed by CR LF instead."""
+    written = pydyf.Stream.data.fget(self)  # the property of pydyf, for any subclass
+    return written[: -len(b"\nendstream")] + b"\r\nendstream" if written.endswith(b"\r\nendstream") else written
+
+
+_ENDED: dict[type, type] = {}  # a stream class -> the same, ending its data unambiguously
+
+
+def _ended(stream_class: type) -> type:
+    if stream_class not in _ENDED:
+        _ENDED[stream_class] = type(stream_class.__name__, (stream_class,), {"data": property(_ended_data)})
+    return _ENDED[stream_class]
+
+
+def _one_link_annotation_per_link(pdf) -> None:
+    """WeasyPrint gives a link annotation to each line of an <a> and also to every element inside it
+    (an address's joints, reports/addresses.py), each of those tied to the inner element's own tag,
+    which PDF/UA-1 refuses: a link annotation belongs in a Link element. The inner ones cover the
+    same area as the link's own, so they are dropped, with their places in the tag tree, the parent
+    tree and the page. (Their objects are written unused: pydyf miscounts an object stream that has
+    free objects in it.)"""
+    objects = pdf.objects
+
+    def referenced(reference):
+        return objects[int(reference.split()[0])]
+
+    def inside_link(element) -> bool:
+        while "P" in element:
+            element = referenced(element["P"])
+            if element.get("S") == "/Link":
+                return True
+        return False
+
+    dropped: dict[bytes, int] = {}  # annotation reference -> its key in the parent tree
+    for element in list(objects):
+        if not isinstance(element, pydyf.Dictionary) or element.get("Type") != "/StructElem":
+            continue
+        if element.get("S") == "/Link" or not isinstance(element.get("K"), list) or not inside_link(element):
+            continue
+        for kid in list(element["K"]):
+            target = referenced(kid) if isinstance(kid, bytes) else None
+            if isinstance(target, pydyf.Dictionary) and target.get("Type") == "/OBJR":
+                annotation = referenced(target["Obj"])
+                if annotation.get("Subtype") == "/Link":
+                    element["K"].remove(kid)
+                    dropped[target["Obj"]] = annotation["StructParent"]  # (its objects stay, unused)
+    if not dropped:
+        return
+    for page in objects:
+        if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page" and "Annots" in page:
+            page["Annots"] = pydyf.Array(a for a in page["Annots"] if a not in dropped)
+    parent_tree = referenced(referenced(pdf.catalog["StructTreeRoot"])["ParentTree"])
+    keys, nums = set(dropped.values()), parent_tree["Nums"]
+    parent_tree["Nums"] = pydyf.Array(
+        item for pair in zip(nums[::2], nums[1::2], strict=True) if pair[0] not in keys for item in pair
+    )
+
+
 def _tag_footnotes(pdf, prefix: str) -> None:
     """Tag each note at the foot of a page a /Note (with the /ID PDF/UA asks of one). WeasyPrint
     tags the page's footnote area, which belongs to no element, as a /NonStruct straight under the
@@ -355,6 +424,31 @@ def _fix_attachment_dates(pdf, date: str | None) -> None:
                     params[key] = stamp
 
 
+def _record_content_boxes(document, pdf, date: str | None) -> None:
+    """Write each page's content box (the page less its @page margins, as the stylesheets of the
+    document and its profile set them) into the page's private data (/PieceInfo, ISO 32000 14.5),
+    where preflight reads it: text or graphics outside it has left the column. In PDF coordinates:
+    the trimmed page's bottom-left corner is the origin."""
+    stamp = pydyf.String("D:" + (date or "").replace("-", "")[:8].ljust(8, "0") + "000000Z")
+    kids = pdf.pages["Kids"][::3]  # references: number, generation, "R"
+    for number, page in zip(kids, document.pages, strict=True):
+        box = page._page_box  # WeasyPrint's laid-out page: its content box in CSS pixels, y downwards
+        x, y = box.content_box_x(), box.content_box_y()
+        scale = 0.75  # CSS pixels to points
+        content = [
+            x * scale,
+            (page.height - y - box.height) * scale,
+            (x + box.width) * scale,
+            (page.height - y) * scale,
+        ]
+        data = pydyf.Dictionary(
+            {"LastModified": stamp, "Private": pydyf.Dictionary({"ContentBox": pydyf.Array(content)})}
+        )
+        pdf_page = pdf.objects[number]
+        pdf_page["PieceInfo"] = pydyf.Dictionary({PRIVATE_DATA: data})
+        pdf_page["LastModified"] = stamp
+
+
 def _tag_languages() -> None:
     """Give a structure element the language of its HTML element where that declares its own (an
     English passage in a German document, see reports/html.py), as PDF/UA asks of a change of
@@ -368,13 +462,8 @@ def _tag_languages() -> None:
         own = getattr(box, "_box", box)  # an absolutely placed box stands in for its own
         language = own.element.get("lang") if own.element is not None else None
         for element in build(box, parent, pdf, *args):
-            if element.get("P") == parent.reference:
-                if language and own.element_tag not in ("html", "body"):
-                    element["Lang"] = pydyf.String(language)
-                if own.link_annotation is not None and element.get("S") == "/Span":
-                    # A language mark inside a link (<a><span lang="en">…</span></a>) holds the link's
-                    # annotation: it is tagged as the link it draws, as PDF/UA asks of an annotation.
-                    element["S"] = "/Link"
+            if language and own.element_tag not in ("html", "body") and element.get("P") == parent.reference:
+                element["Lang"] = pydyf.String(language)
             yield element
 
     build_with_languages.tags_languages = True  # type: ignore[attr-defined]

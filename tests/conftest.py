@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -99,6 +100,43 @@ def pdf_word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float
     ).stdout
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
     return [(w, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, w in re.findall(pattern, html)]
+
+
+HYPHEN = "\u2010"  # the hyphen WeasyPrint sets at a break it made
+_LIMITS = re.search(r"hyphenate-limit-chars:\s*(\d+)\s+(\d+)\s+(\d+)", (PROJECT / "styles" / "atlas.css").read_text())
+assert _LIMITS, "styles/atlas.css sets hyphenate-limit-chars"
+WORD, BEFORE, AFTER = (int(value) for value in _LIMITS.groups())  # the limits the pages are set with
+
+
+def pdf_lines(path: Path, first: int = 1, last: int = 0) -> list[tuple[int, list[str]]]:
+    """(page, words) of every printed line, in poppler's reading order."""
+    command = ["pdftotext", "-bbox-layout", "-f", str(first), *(["-l", str(last)] if last else []), str(path), "-"]
+    xml = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    lines = []
+    for number, page in enumerate(xml.split("<page ")[1:], start=first):
+        for line in page.split("<line ")[1:]:
+            words = [unescape(word) for word in re.findall(r"<word [^>]*>([^<]*)</word>", line)]
+            if words:
+                lines.append((number, words))
+    return lines
+
+
+def hyphenation_faults(path: Path) -> list[str]:
+    """Every break shorter than the stylesheet's limits, and every third hyphenated line in a row."""
+    faults = []
+    lines = pdf_lines(path)
+    run = 0
+    for index, (page, words) in enumerate(lines):
+        end = words[-1]
+        if end.endswith(HYPHEN):
+            before = re.sub(r"\W", "", end[:-1].split("-")[-1])
+            after = re.sub(r"\W", "", lines[index + 1][1][0]) if index + 1 < len(lines) else ""
+            if len(before) < BEFORE or len(after) < AFTER:
+                faults.append(f"page {page}: {end}{after}: a fragment shorter than {BEFORE} and {AFTER} letters")
+        run = run + 1 if end.endswith((HYPHEN, "-")) else 0
+        if run == 3:
+            faults.append(f"page {page}: three hyphenated lines in a row, ending {words[-1]}")
+    return faults
 
 
 def pdf_pages_text(path: Path) -> list[str]:
@@ -311,3 +349,80 @@ def pdf_navigation(path: Path) -> dict:
 
             entries = list(walk(outline.root, 0))
     return {"outline": entries, "links": links}
+
+
+def _marked_texts(page) -> dict[int, str]:
+    """The text of each marked-content sequence (by its MCID) on a pypdf page."""
+    texts: dict[int, str] = {}
+    stack: list[int | None] = []
+
+    def operator(op, args, cm, tm):
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+            stack.append(properties.get("/MCID"))
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(content, cm, tm, font, size):
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + content
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return texts
+
+
+class Tagged(NamedTuple):
+    role: str  # the structure type: P, H4, Table, TH, Note, Span...
+    depth: int  # in the structure tree, the document element 0
+    language: str | None  # its own /Lang, where it declares one
+    scope: str | None  # a header cell's /Scope
+    text: str  # the text of the marked content it and its descendants tag
+
+
+def pdf_structure(path: Path) -> list[Tagged]:
+    """The PDF's structure tree (tagged PDF) in reading order, each element with its text."""
+    import pikepdf
+
+    marked = {
+        (number, mcid): text
+        for number, page in enumerate(pypdf.PdfReader(path).pages)
+        for mcid, text in _marked_texts(page).items()
+    }
+    found: list[Tagged] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def texts(element, page, depth) -> list[str]:
+            if isinstance(element, int):
+                return [marked.get((page, element), "")] if page is not None else []
+            if not isinstance(element, pikepdf.Dictionary):
+                return []
+            page = pages.get(element.Pg.objgen, page) if "/Pg" in element else page
+            if "/MCID" in element:
+                return [marked.get((page, int(element.MCID)), "")]
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            index = len(found)
+            result = []
+            for kid in kids:
+                result += texts(kid, page, depth + 1)
+            if "/S" in element:
+                attributes = element.get("/A")
+                scope = attributes.get("/Scope") if isinstance(attributes, pikepdf.Dictionary) else None
+                found.insert(
+                    index,
+                    Tagged(
+                        str(element.S)[1:],
+                        depth,
+                        str(element.Lang) if "/Lang" in element else None,
+                        str(scope)[1:] if scope is not None else None,
+                        " ".join(" ".join(result).split()),
+                    ),
+                )
+            return result
+
+        texts(pdf.Root.StructTreeRoot, None, -1)
+    return found

@@ -1,7 +1,9 @@
 """Web addresses in editors' texts: found, shown short, broken only at their joints."""
 
-from reports.addresses import breakable, find_addresses, short, with_addresses
+from reports import addresses
+from reports.addresses import breakable, find_addresses, short
 from reports.texts import render
+from reports.typography import typographic
 
 ADDRESS = "https://www.auswaertiges-amt.de/blob/2380500/33f978/200901-leitlinien--data.pdf"
 
@@ -19,12 +21,13 @@ def test_breaks_after_slashes_and_before_dots_never_after_a_hyphen():
     )
 
 
-def test_a_source_shows_its_address_short_and_links_to_the_whole():
+def test_a_source_shows_its_address_short_and_its_words_in_the_typography_of_its_language():
     assert short(ADDRESS) == "auswaertiges-amt.de/blob/…/200901-leitlinien--data.pdf"
     assert short("https://www.example.org/") == "example.org"
-    html = str(with_addresses(f"Guidelines <2020>. {ADDRESS}", link=True))
-    assert html.startswith("Guidelines &lt;2020&gt;. ")
-    assert f'<a class="address-link" href="{ADDRESS}">' in html
+    html = str(typographic(f'"Guidelines" <2020>. {ADDRESS}', "de", address=addresses.in_source))
+    assert html.startswith("„Guidelines“ &lt;2020&gt;. ")
+    assert f'<a class="address-link" href="{ADDRESS}">' in html  # linking to the whole address
+    assert "blob/<wbr>…/<wbr>200901" in html and 'eitlinien<wbr><span class="joint">--d</span>ata' in html
 
 
 def test_an_address_in_markdown_keeps_its_double_hyphen_and_the_text_its_typography():

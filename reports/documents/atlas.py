@@ -41,10 +41,10 @@ def interest_overview(atlas: Atlas, interest: Interest, language: Language) -> I
     )
     chart = None
     if ranked:
-        names = [r.view.country.name.get(language.code) for r in ranked]
+        names = [language.plain(r.view.country.name) for r in ranked]
         scores = [language.score(r.score) for r in ranked]
         alt = language.gettext("Mean rating by country for {interest}: {values}.").format(
-            interest=interest.short.get(language.code), values="; ".join(f"{n} {s}" for n, s in zip(names, scores))
+            interest=language.plain(interest.short), values="; ".join(f"{n} {s}" for n, s in zip(names, scores))
         )
         scale = atlas.edition.rating_scale
         chart = ranking_chart(names, [r.score for r in ranked], scores, scale.min, scale.max, alt)

@@ -55,8 +55,8 @@ def rating_alt(
         for q in RATED_QUESTIONS
     ]
     return _("Ratings for {country}, {interest}: {ratings}.").format(
-        country=view_country.name.get(language.code),
-        interest=interest.short.get(language.code),
+        country=language.plain(view_country.name),
+        interest=language.plain(interest.short),
         ratings=", ".join(parts),
     )
 

@@ -21,9 +21,9 @@ def rating_charts(diff: EditionDiff, language: Language) -> dict[str, Chart]:
     before, after = str(diff.before.edition.edition), str(diff.after.edition.edition)
     charts = {}
     for interest, changes in by_interest.items():
-        labels = [f"{c.country.name.get(language.code)} · {_(LABELS[c.question])}" for c in changes]
+        labels = [f"{language.plain(c.country.name)} · {_(LABELS[c.question])}" for c in changes]
         alt = _("Rating changes for {interest} from {before} to {after}: {changes}.").format(
-            interest=diff.after.interests[interest].short.get(language.code),
+            interest=language.plain(diff.after.interests[interest].short),
             before=before,
             after=after,
             changes="; ".join(f"{label} {c.before} → {c.after}" for label, c in zip(labels, changes)),

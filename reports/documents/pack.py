@@ -86,7 +86,7 @@ def _overview_chart(atlas: Atlas, views: list[AssessmentView], language: Languag
         return None
     _ = language.gettext
     scale = atlas.edition.rating_scale
-    titles = [f"{v.country.name.get(language.code)}\n{v.interest.short.get(language.code)}" for v in rated]
+    titles = [f"{language.plain(v.country.name)}\n{language.plain(v.interest.short)}" for v in rated]
     alt = _("Ratings side by side: {ratings}").format(ratings=" ".join(view.chart.alt for view in rated if view.chart))
     return ratings_side_by_side(
         titles,

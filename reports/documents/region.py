@@ -44,7 +44,7 @@ def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Languag
     if not rated:
         return None
     _ = language.gettext
-    rows = [f"{v.country.name.get(language.code)} · {v.interest.short.get(language.code)}" for v in rated]
+    rows = [f"{language.plain(v.country.name)} · {language.plain(v.interest.short)}" for v in rated]
     values = [[v.assessment.rating(q) for q in RATED_QUESTIONS] for v in rated]
     scale = atlas.edition.rating_scale
     alt = _("Ratings by country and interest: {rows}.").format(
@@ -56,7 +56,7 @@ def ratings_heatmap(atlas: Atlas, cards: list[AssessmentView], language: Languag
 def region_population_chart(atlas: Atlas, region: Region, language: Language) -> Chart:
     # Largest first; countries of equal population in alphabetical order.
     countries = sorted(language.by_name(atlas.countries_in(region.slug)), key=lambda c: -c.population.value)
-    names = [c.name.get(language.code) for c in countries]
+    names = [language.plain(c.name) for c in countries]
     figures = [language.population(c.population) for c in countries]
     alt = language.gettext("Population by country: {figures}.").format(
         figures="; ".join(f"{n} {f}" for n, f in zip(names, figures))
