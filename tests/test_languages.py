@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pikepdf
 from babel.messages.pofile import read_po, write_po
-from conftest import DATA, PROJECT, pdf_pages_text, run_main
+from conftest import DATA, PROJECT, pdf_pages_text, run_build, run_main
 
 from reports import i18n
 from reports.documents.country import country_dossier
@@ -99,7 +99,7 @@ def test_a_text_in_a_language_the_edition_does_not_declare_is_refused_at_its_lin
     assert expected in lines
     assert all(": 'es' is not a language of this edition" in line for line in lines[:-1])
 
-    result = run_main(capsys, "country", "japan", "--data", data_copy, "--lang", "xx", "-o", data_copy / "x.pdf")
+    result = run_build("country", "japan", "--data", data_copy, "--lang", "xx", "-o", data_copy / "x.pdf")
     assert result.returncode == 2
     assert "argument --lang: invalid choice: 'xx' (choose from 'en', 'de', 'es', 'fr')" in result.stderr
 
