@@ -82,10 +82,12 @@ def _with_vowels(word: str, points: list[int]) -> list[int]:
         bounds = [0, *kept, len(word)]
         for index in range(len(bounds) - 1):
             if not _VOWELS.search(word[bounds[index] : bounds[index + 1]]):
-                # a syllable without a vowel joins its neighbours: the points around it go
-                kept = [p for p in kept if p not in (bounds[index], bounds[index + 1])]
-                changed = True
-                break
+                # a syllable without a vowel joins its neighbours: the points around it go (a word with
+                # no vowel of the list at all, such as one in another script, has none to lose)
+                joined = [p for p in kept if p not in (bounds[index], bounds[index + 1])]
+                if joined != kept:
+                    kept, changed = joined, True
+                    break
     return kept
 
 
