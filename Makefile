@@ -19,7 +19,7 @@ sample: setup
 	$(PYTHON) build.py diff 2022 2023 -o out/diff.pdf
 
 test: setup
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf out

@@ -6,9 +6,11 @@ cd "$(dirname "$0")"
 
 # Debian packages: WeasyPrint's Pango, the PDF tools the tests use, the CJK fallback font and
 # fontconfig's fc-list (the glyph check finds the CJK font with it); ICU and what PyICU is built with
-# (the collation that sorts lists in the reader's alphabet: PyPI has no wheel of it for Linux).
+# (the collation that sorts lists in the reader's alphabet: PyPI has no wheel of it for Linux);
+# chromium and its driver for the live preview's tests and benchmark (selenium drives them; no
+# browser is downloaded).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 qpdf poppler-utils ghostscript fonts-noto-cjk
-          fontconfig libicu-dev pkg-config g++ python3-dev)
+          fontconfig libicu-dev pkg-config g++ python3-dev chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -27,4 +29,4 @@ fi
 .venv/bin/python -m pip install -q -e ".[test]"
 # The translation catalogues are compiled from their .po files (never committed); builds also
 # recompile a missing or stale one, so this only saves the first build the work.
-.venv/bin/python -m reports.i18n
+.venv/bin/python -c 'from reports.i18n import compile_catalogues; print("compiled catalogues:", ", ".join(compile_catalogues()) or "none")'

@@ -130,9 +130,9 @@ class Cache:
         (`shaping`), and the environment. The data it reads is checked against the build's record."""
         return self.key("build", *shaping, environment_version())
 
-    def earlier_build(self, build_key: str) -> tuple[bytes, Path] | None:
-        """The PDF of an earlier build with the same key whose inputs all still read the same, and
-        its default output file; None when there was none or an input changed."""
+    def earlier_build(self, build_key: str) -> tuple[bytes, Path, dict[str, str]] | None:
+        """The PDF of an earlier build with the same key whose inputs all still read the same, its
+        default output file and the record of its inputs; None when there was none or an input changed."""
         record = self.load(build_key)
         if record is None:
             return None
@@ -140,7 +140,7 @@ class Cache:
         if not unchanged(earlier["inputs"]):
             return None
         pdf = self.load(earlier["result"])
-        return (pdf, Path(earlier["output"])) if pdf is not None else None
+        return (pdf, Path(earlier["output"]), earlier["inputs"]) if pdf is not None else None
 
     def record_build(self, build_key: str, inputs: dict[str, str], result_key: str, default_output: Path) -> None:
         """Remember a build: the inputs it read and the key under which its PDF is stored."""

@@ -6,9 +6,9 @@ The build itself is the library's (reports/pipeline.py, reports/kinds.py).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -31,47 +31,28 @@ from .kinds import (
 from .loader import edition_language
 from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, BuildOptions, build, default_cache
 from .preflight import preflight, print_report
-from .problems import BuildError, InputError, display_path
+from .problems import EXPECTED_FAILURES, BuildError, InputError, Problem, display_path, failure_report
 from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
 from .sealing import migrate_edition, seal_edition
-from .workers import default_jobs
+from .workers import default_jobs, end_on_sigterm
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # ended like Ctrl-C: workers stopped, nothing half-written
+        end_on_sigterm()  # ended like Ctrl-C: workers stopped, nothing half-written
     try:
         return args.command(args)
-    except InputError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
-        return 2
-    except BuildError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
-    except OSError as error:  # the machine: a file that cannot be read, a full disk
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}; nothing was written", file=sys.stderr)
-        return 1
-    except Exception as error:  # a fault of ours: one line for the user, the trace on request
-        if os.environ.get("ATLAS_DEBUG"):
+    except Exception as error:
+        if os.environ.get("ATLAS_DEBUG") and not isinstance(error, EXPECTED_FAILURES):
             raise
-        print(
-            f"error: internal error ({type(error).__name__}: {error}); nothing was written. This is a bug: "
-            "please report it with the command you ran (ATLAS_DEBUG=1 shows where it happened)",
-            file=sys.stderr,
-        )
-        return 1
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+        lines, status = failure_report(error)
+        for line in lines:
+            print(line, file=sys.stderr)
+        return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,7 +148,42 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("after", metavar="YEAR", help="the later edition, e.g. 2023")
     _archive_option(changes)
     _document_options(changes)
+
+    serve = command(
+        "serve",
+        _serve,
+        "show a document's pages in the browser, rebuilt and updated whenever a file it depends on changes",
+    )
+    _live_options(serve)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only; "
+        "another address shows the data to everyone who can reach it)",
+    )
+    serve.add_argument("--port", type=int, default=8765, help="the port to listen on (default: 8765; 0: any free one)")
+
+    watch = command(
+        "watch", _watch, "rebuild a document's PDF whenever a file it depends on changes, and say so in one line"
+    )
+    _live_options(watch)
+    watch.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write the PDF (default: under out/)")
     return parser
+
+
+def _live_options(parser: argparse.ArgumentParser) -> None:
+    """The document and options of `serve` and `watch`."""
+    parser.add_argument(
+        "document",
+        nargs="+",
+        metavar="DOCUMENT",
+        help="a country (japan, JP), region SLUG, atlas, or a pack spec or event file "
+        "(by its folder, packs/ or events/; elsewhere say pack FILE or handout FILE)",
+    )
+    parser.add_argument("--lang", choices=catalogue_languages(), help="document language (default: the edition's)")
+    _profile_option(parser)
+    parser.add_argument("--no-cache", action="store_true", help="build afresh each time, without the build cache")
+    _jobs_option(parser)
 
 
 def _profile_option(parser: argparse.ArgumentParser) -> None:
@@ -182,13 +198,7 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
 
 def _book_options(parser: argparse.ArgumentParser) -> None:
     books = parser.add_argument_group("typesetting a book in chapters")
-    books.add_argument(
-        "--jobs",
-        type=int,
-        default=default_jobs(),
-        metavar="N",
-        help=f"chapters typeset at once in worker processes (default: the cores, {default_jobs()})",
-    )
+    _jobs_option(books)
     books.add_argument(
         "--scheduler", metavar="tcp://HOST:PORT", help="typeset the chapters on a Dask cluster instead (see README.md)"
     )
@@ -198,6 +208,16 @@ def _book_options(parser: argparse.ArgumentParser) -> None:
         help="typeset the book in one WeasyPrint run, without chapters or cache (slower)",
     )
     books.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def _jobs_option(parser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        metavar="N",
+        help=f"a book's chapters typeset at once in worker processes (default: the cores, {default_jobs()})",
+    )
 
 
 def _archive_option(parser: argparse.ArgumentParser) -> None:
@@ -246,6 +266,75 @@ def _build(kind: Callable[[argparse.Namespace], DocumentKind]) -> Callable[[argp
         return 0
 
     return command
+
+
+def _live_document(words: list[str]) -> DocumentKind:
+    """The document `serve` and `watch` are asked for, in the words of the command line."""
+    first, rest = words[0], words[1:]
+    if first == "region" and len(rest) == 1:
+        return RegionDossier(rest[0])
+    if first == "country" and len(rest) == 1:
+        return CountryDossier(rest[0])
+    if first == "pack" and len(rest) == 1:
+        return BriefingPack(Path(rest[0]))
+    if first == "handout" and len(rest) == 1:
+        return SymposiumHandout(Path(rest[0]))
+    if words == ["atlas"]:
+        return AtlasEdition()
+    if not rest and Path(first).suffix in (".yaml", ".yml"):
+        folder = Path(first).parent.name
+        if folder in ("packs", "events"):
+            return BriefingPack(Path(first)) if folder == "packs" else SymposiumHandout(Path(first))
+        message = f"{first}: a pack spec or an event file? Say 'pack {first}' or 'handout {first}'"
+        raise InputError([Problem("", 0, 0, "", message)])
+    if not rest:
+        return CountryDossier(first)
+    raise InputError(
+        [
+            Problem(
+                "",
+                0,
+                0,
+                "",
+                f"document '{' '.join(words)}': expected a country (japan), region SLUG, atlas, "
+                "a pack spec or event file, pack FILE or handout FILE",
+            )
+        ]
+    )
+
+
+def _live_build(args) -> tuple[DocumentKind, BuildOptions]:
+    """The document and options of a build in the warm process, checked before it starts: no
+    progress display (the preview and watch report each build)."""
+    kind = _live_document(args.document)
+    options = dataclasses.replace(_options(args), progress=False)
+    options.check()
+    kind.check_arguments(options)
+    return kind, options
+
+
+def _serve(args) -> int:
+    kind, options = _live_build(args)
+    from .preview import serve  # the server and the page images load only for this command
+
+    try:
+        serve(kind, options, " ".join(args.document), args.host, args.port)
+    except KeyboardInterrupt:
+        pass
+    print("preview stopped")
+    return 0
+
+
+def _watch(args) -> int:
+    kind, options = _live_build(args)
+    from .rebuild import watch  # the file watcher loads only for the commands that watch
+
+    try:
+        watch(kind, options, args.output)
+    except KeyboardInterrupt:
+        pass
+    print("stopped watching")
+    return 0
 
 
 def _check(args) -> int:

@@ -125,8 +125,10 @@ def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None =
         if name.endswith(".svg"):
             pieces += [(text, "a chart") for text, _ in _text_of(content.decode("utf-8"))]
     missing: dict[str, tuple[str, str]] = {}  # character -> (stack description, document part)
+    seen: set[str] = set()  # each character is looked up once, where it first occurs
     for text, part in pieces:
-        for character in set(text) - set(missing):
+        for character in set(text) - seen:
+            seen.add(character)
             if stack := _lacking(character):
                 missing[character] = (stack, part)
     if missing:

@@ -156,7 +156,3 @@ class Language:
                     value, format_type="short" if style == "short" else "long", locale=self.code, fraction_digits=2
                 )
         return self.number(value)
-
-
-if __name__ == "__main__":  # setup.sh: python -m reports.i18n
-    print("compiled catalogues:", ", ".join(compile_catalogues()) or "none")

@@ -57,6 +57,10 @@ class Inputs:
                 self._seen[_file(path)] = _file_digest(path)
         self._seen[_listing(Path(folder), "**/*")] = _listing_digest(Path(folder), sorted(Path(folder).glob("**/*")))
 
+    def extend(self, record: dict[str, str]) -> None:
+        """Take over an earlier build's record (a build reused from the cache read nothing itself)."""
+        self._seen.update(record)
+
     def record(self) -> dict[str, str]:
         return dict(sorted(self._seen.items()))
 

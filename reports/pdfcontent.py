@@ -8,8 +8,14 @@ ask where text, lines and images are on the page.
 
 from __future__ import annotations
 
+import sys
+from array import array
+from decimal import Decimal
+from itertools import repeat
+
 import pikepdf
 
+_LITTLE_ENDIAN = sys.byteorder == "little"  # two-byte codes in a PDF string are big-endian
 PRIVATE_DATA = "PartnerAtlas"  # our key in a page's /PieceInfo, where the typesetter records its content box
 
 
@@ -24,14 +30,16 @@ def content_box(page: pikepdf.Page) -> tuple[float, float, float, float] | None:
     return x0, y0, x1, y1
 
 
-def drawn_points(page: pikepdf.Page):
+def drawn_points(content):
     """("text" | "graphics" | "image", (x, y), MCID) for the ends of every run of text (at its
     baseline and cap height), every path painted and every image, in page space, with the marked
-    content it is drawn in (None outside any); artifacts left out."""
+    content it is drawn in (None outside any); artifacts left out.
+
+    `content` is what walk_content gives for the page."""
     tags: list[tuple[bool, int | None]] = []  # marked-content sequences open: an artifact? its MCID
     path: list[tuple[float, float]] = []
     text = _TextState()
-    for matrix, operands, operator, resources in walk_content(page.obj, page.resources):
+    for matrix, operands, operator, resources in content:
         if operator in ("BMC", "BDC"):
             properties = operands[1] if operator == "BDC" else None
             if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
@@ -93,6 +101,7 @@ def structured_content(document: pikepdf.Pdf) -> set[tuple[tuple[int, int] | Non
 
 
 _PATH_POINTS = {"m", "l", "c", "v", "y", "re"}
+_SHOWING = {"Tj", "TJ", "'"}  # text-showing operators whose only operand is the text
 _PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _TEXT_OPERATORS = {"BT", "Tf", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "Td", "TD", "Tm", "T*", "Tj", "TJ", "'", '"'}
 
@@ -122,7 +131,7 @@ class _TextState:
     def run(self, operator: str, operands, resources) -> list:
         """Apply one text operator; for one that shows text, the text-space points it covers, each
         with the text matrix they are in."""
-        values = [float(v) for v in operands if _is_number(v)]
+        values = [] if operator in _SHOWING else [float(v) for v in operands if _is_number(v)]
         if operator == "BT":
             self.matrix = self.line = (1.0, 0, 0, 1.0, 0, 0)
         elif operator == "Tf":
@@ -144,7 +153,7 @@ class _TextState:
             self.matrix = self.line = (values[0], values[1], values[2], values[3], values[4], values[5])
         elif operator == "T*":
             self.run("Td", [0, -self.leading], resources)
-        elif operator in ("Tj", "TJ", "'", '"'):
+        elif operator in _SHOWING or operator == '"':
             if operator in ("'", '"'):
                 if operator == '"':
                     self.word, self.char = values[0], values[1]
@@ -160,22 +169,28 @@ class _TextState:
         return []
 
     def _advance(self, items) -> float:
-        widths, two_bytes = self._font_widths()
-        advance = 0.0
+        # A TJ array holds a string per glyph or two, between kerning numbers: the strings are read
+        # as one, the numbers summed, so that a run costs a few calls whatever its length.
+        widths, default, two_bytes = self._font_widths()
+        strings, kerning = [], 0.0
         for item in items:
             if isinstance(item, pikepdf.String):
-                data = bytes(item)
-                codes = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)] if two_bytes else data
-                for code in codes:
-                    advance += (widths(code) / 1000 * self.size + self.char) * self.scale
-                    if code == 32 and not two_bytes:
-                        advance += self.word * self.scale
+                strings.append(bytes(item))
             elif _is_number(item):
-                advance -= float(item) / 1000 * self.size * self.scale
-        return advance
+                kerning += float(item)
+        data = b"".join(strings)
+        codes = array("H", data[: len(data) // 2 * 2]) if two_bytes else data
+        if two_bytes and _LITTLE_ENDIAN:
+            codes.byteswap()  # type: ignore[union-attr]
+        width = sum(map(widths.get, codes, repeat(default, len(codes))))
+        advance = width / 1000 * self.size + self.char * len(codes) - kerning / 1000 * self.size
+        if not two_bytes:
+            advance += self.word * data.count(32)
+        return advance * self.scale
 
     def _font_widths(self):
-        """The font's glyph widths (in thousandths of the size) and whether its codes take two bytes."""
+        """The font's glyph widths by code (in thousandths of the size), the width of a code it does not
+        list, and whether its codes take two bytes."""
         font = self.font
         key = font.objgen if font is not None and font.is_indirect else id(font)
         if key not in self._widths:
@@ -184,16 +199,14 @@ class _TextState:
 
 
 def _is_number(value) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return not isinstance(value, (pikepdf.String, pikepdf.Name, pikepdf.Array, str))
+    # pikepdf gives a content stream's numbers as int or Decimal (and bool is an int, but no number)
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def _widths_of(font):
+def _widths_of(font) -> tuple[dict[int, float], float, bool]:
+    """The font's widths by character code, the width of a code it does not list, whether codes take two bytes."""
     if font is None:
-        return (lambda code: 0.0), False
+        return {}, 0.0, False
     if font.get("/Subtype") == "/Type0":
         descendant = font.DescendantFonts[0]
         default, widths, items, i = float(descendant.get("/DW", 1000)), {}, list(descendant.get("/W", [])), 0
@@ -205,10 +218,10 @@ def _widths_of(font):
             else:
                 widths.update({cid: float(items[i + 2]) for cid in range(first, int(items[i + 1]) + 1)})
                 i += 3
-        return (lambda code: widths.get(code, default)), True
+        return widths, default, True
     first, listed = int(font.get("/FirstChar", 0)), [float(w) for w in font.get("/Widths", [])]
     unit = float(font.FontMatrix[0]) * 1000 if "/FontMatrix" in font else 1.0  # Type3: glyph space
-    return (lambda code: listed[code - first] * unit if 0 <= code - first < len(listed) else 0.0), False
+    return {first + index: width * unit for index, width in enumerate(listed)}, 0.0, False
 
 
 def walk_content(owner: pikepdf.Object, resources, matrix=(1, 0, 0, 1, 0, 0), depth=0):

@@ -112,16 +112,18 @@ class BuildResult:
     summary: str = ""
 
 
-def build(kind, options: BuildOptions | None = None, output: Path | None = None) -> BuildResult:
+def build(
+    kind, options: BuildOptions | None = None, output: Path | None = None, inputs: Inputs | None = None
+) -> BuildResult:
     """Make the document, check it against its output profile and write it (and any companion file,
-    such as a booklet's A5 version) atomically: a failed build writes nothing.
+    such as a booklet's A5 version) atomically: a failed build writes nothing. `inputs`: see make_pdf.
 
     Raises InputError for problems with the input (every one, with file and line) and BuildError
     when the document cannot be made or fails its profile's checks.
     """
     if output is not None:
         check_writable(Path(output))  # before the work, not after it
-    built = make_pdf(kind, options or BuildOptions())
+    built = make_pdf(kind, options or BuildOptions(), inputs)
     files = kind.finish(built.pdf, Path(output or built.default_output))  # all made before any is written
     for path, _ in files:
         check_writable(path)
@@ -151,8 +153,13 @@ def _write(path: Path, content: bytes) -> Path:
         ) from None
 
 
-def make_pdf(kind, options: BuildOptions) -> Built:
-    """The kind's PDF, typeset and checked, from the cache when nothing changed since the last build."""
+def make_pdf(kind, options: BuildOptions, inputs: Inputs | None = None) -> Built:
+    """The kind's PDF, typeset and checked, from the cache when nothing changed since the last build.
+
+    `inputs`, if given, records every file the build read (taken from the cache: those its earlier
+    build read), also when it fails, for a caller that rebuilds when one changes (reports/rebuild.py).
+    """
+    inputs = Inputs() if inputs is None else inputs
     options.check()
     kind.check_arguments(options)
     cache = Cache(options.cache) if options.cache is not None and not options.one_piece else None
@@ -160,13 +167,13 @@ def make_pdf(kind, options: BuildOptions) -> Built:
     profile = profile_named(options.profile)
     build_key = cache.build_key(repr(kind), options.shaping(), repr(profile)) if cache else ""
     if cache and (earlier := cache.earlier_build(build_key)):
-        pdf, default_output = earlier
+        pdf, default_output, read = earlier
+        inputs.extend(read)
         return Built(
             pdf,
             default_output,
             f"nothing changed since the last build: its {'book' if kind.book else 'PDF'}, from the cache",
         )
-    inputs = Inputs()
     if kind.book and not options.one_piece:
         made, pdf, result_key, summary = _typeset_book(kind, options, inputs, profile, cache)
     else:

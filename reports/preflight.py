@@ -139,7 +139,24 @@ def _document_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
 
 def _content_checks(document: pikepdf.Pdf, profile: Profile) -> list[Check]:
     checks = [_fonts_embedded(document)]
-    return checks + [check for name in profile.content_checks for check in _CONTENT_CHECKS[name](document)]
+    pages = _PageContents(document)  # each page's content walked once, for all the checks that read it
+    return checks + [check for name in profile.content_checks for check in _CONTENT_CHECKS[name](document, pages)]
+
+
+class _PageContents:
+    """What each page draws (reports/pdfcontent.py's walk), read when first asked for and kept:
+    a print profile's checks read every page three times."""
+
+    def __init__(self, document: pikepdf.Pdf):
+        self.pages = list(document.pages)
+        self._walked: dict[int, list] = {}
+
+    def __iter__(self):
+        """(page number, page, its content walked) for every page."""
+        for number, page in enumerate(self.pages, 1):
+            if number not in self._walked:
+                self._walked[number] = list(walk_content(page.obj, page.resources))
+            yield number, page, self._walked[number]
 
 
 def print_report(path: Path, profile: Profile, checks: list[Check]) -> None:
@@ -242,12 +259,12 @@ def _paper(box: tuple[float, float, float, float]) -> str | None:
     return None
 
 
-def _cmyk_only(document: pikepdf.Pdf) -> Check:
+def _cmyk_only(document: pikepdf.Pdf, pages: _PageContents) -> Check:
     """Print colours are CMYK: no DeviceRGB paint in any content stream or image."""
     name = "colours in CMYK"
     rgb_pages: set[int | str] = set()
-    for number, page in enumerate(document.pages, 1):
-        for _, operands, operator, _ in walk_content(page.obj, page.resources):
+    for number, _, content in pages:
+        for _, operands, operator, _ in content:
             if operator in ("rg", "RG") or (
                 operator in ("cs", "CS") and operands and operands[0] == pikepdf.Name.DeviceRGB
             ):
@@ -278,11 +295,11 @@ def _no_annotations(document: pikepdf.Pdf) -> Check:
     return Check(name, True, "none")
 
 
-def _image_resolution(document: pikepdf.Pdf) -> Check:
+def _image_resolution(pages: _PageContents) -> Check:
     name = f"raster images >= {MIN_DPI} dpi"
     worst, count = None, 0
-    for number, page in enumerate(document.pages, 1):
-        for matrix, operands, operator, _ in walk_content(page.obj, page.resources):
+    for number, _, content in pages:
+        for matrix, operands, operator, _ in content:
             if operator != "Do" or operands[1].get("/Subtype") != "/Image":
                 continue
             image = operands[1]
@@ -302,7 +319,7 @@ def _image_resolution(document: pikepdf.Pdf) -> Check:
     return Check(name, True, f"{count} images, lowest {worst[0]:.0f} dpi")
 
 
-def _inside_content_area(document: pikepdf.Pdf) -> Check:
+def _inside_content_area(document: pikepdf.Pdf, pages: _PageContents) -> Check:
     """Text, lines and images stay inside each page's content box: the page less the margins its
     @page rules give it, which the typesetter records in the page (reports/pdfcontent.py), so
     nothing leaves its column, runs into the margin, the bleed or under the cut. The running heads
@@ -313,7 +330,7 @@ def _inside_content_area(document: pikepdf.Pdf) -> Check:
     structured = structured_content(document)
     outside = []
     recorded = 0
-    for number, page in enumerate(document.pages, 1):
+    for number, page, content in pages:
         trim = _box(page.obj.get("/TrimBox")) or _box(page.obj.get("/CropBox")) or _box(page.obj.get("/MediaBox"))
         if trim is None:
             continue
@@ -322,7 +339,7 @@ def _inside_content_area(document: pikepdf.Pdf) -> Check:
             recorded += 1
             column = (column[0] + trim[0], column[1] + trim[1], column[2] + trim[0], column[3] + trim[1])
         worst = None
-        for what, (x, y), mcid in drawn_points(page):
+        for what, (x, y), mcid in drawn_points(content):
             furniture = mcid is not None and (page.obj.objgen, mcid) not in structured
             area, edge_of = (trim, "page") if column is None or furniture else (column, "column")
             distances = [area[0] - x, x - area[2], area[1] - y, y - area[3]]
@@ -426,9 +443,9 @@ _DOCUMENT_CHECKS = {
     "not encrypted": lambda document: [_not_encrypted(document)],
     "attachments": lambda document: [_attachments(document)],
 }
-_CONTENT_CHECKS = {
-    "cmyk only": lambda document: [_cmyk_only(document)],
-    "image resolution": lambda document: [_image_resolution(document)],
-    "alt text": lambda document: [_alt_text(document)],
-    "content area": lambda document: [_inside_content_area(document)],
+_CONTENT_CHECKS = {  # given the document and its pages' contents (_PageContents)
+    "cmyk only": lambda document, pages: [_cmyk_only(document, pages)],
+    "image resolution": lambda document, pages: [_image_resolution(pages)],
+    "alt text": lambda document, pages: [_alt_text(document)],
+    "content area": lambda document, pages: [_inside_content_area(document, pages)],
 }

@@ -44,6 +44,27 @@ class BuildError(Exception):
     """Typesetting or writing a document failed for a reason the user can act on."""
 
 
+# What a build can fail with for a reason the user can act on; anything else is a fault of ours.
+EXPECTED_FAILURES = (InputError, BuildError, OSError)
+
+
+def failure_report(error: Exception) -> tuple[list[str], int]:
+    """The lines the command line prints for a build that failed, and its exit status. The preview
+    (reports/preview.py) shows the same lines."""
+    if isinstance(error, InputError):
+        count = len(error.problems)
+        return [*map(str, error.problems), f"{count} problem{'s' if count != 1 else ''} found."], 2
+    if isinstance(error, BuildError):
+        return [f"error: {error}"], 1
+    if isinstance(error, OSError):  # the machine: a file that cannot be read, a full disk
+        where = f" ({error.filename})" if error.filename else ""
+        return [f"error: {error.strerror or error}{where}; nothing was written"], 1
+    return [  # a fault of ours: one line for the user, the trace on request
+        f"error: internal error ({type(error).__name__}: {error}); nothing was written. This is a bug: "
+        "please report it with the command you ran (ATLAS_DEBUG=1 shows where it happened)"
+    ], 1
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path as an editor would type it: relative to the working folder when possible."""
     path = Path(path)

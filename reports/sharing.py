@@ -184,15 +184,16 @@ def _merged_program(programs: list[bytes]) -> bytes | None:
         order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
         present = set(_outlines(base))
         for other in fonts[1:]:
+            metrics = _metrics(other)
             for gid, data in _outlines(other).items():
                 if gid not in present:
                     glyf.glyphs[order[gid]] = Glyph(data)
-                    hmtx[order[gid]] = _metrics(other, gid)
+                    hmtx[order[gid]] = metrics[gid]
                     present.add(gid)
             # A glyph without an outline (a space) still has its advance: keep it, or it prints 0 wide.
-            for gid in range(other["maxp"].numGlyphs):
-                if hmtx[order[gid]][0] == 0 and (metrics := _metrics(other, gid))[0] != 0:
-                    hmtx[order[gid]] = metrics
+            for gid, (advance, _) in enumerate(metrics):
+                if advance != 0 and hmtx[order[gid]][0] == 0:
+                    hmtx[order[gid]] = metrics[gid]
         for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph device tables, optional: not kept stale
             if table in base:
                 del base[table]
@@ -217,14 +218,16 @@ def _outlines(font: TTFont) -> dict[int, bytes]:
     }
 
 
-def _metrics(font: TTFont, gid: int) -> tuple[int, int]:
-    """(advance, left side bearing) of a glyph id, read from the font's hmtx as it is."""
+def _metrics(font: TTFont) -> list[tuple[int, int]]:
+    """(advance, left side bearing) of every glyph id, read from the font's hmtx as it is (at once:
+    a book's subsets each carry every glyph id of the face)."""
     count = struct.unpack(">H", font.reader["hhea"][34:36])[0]
-    horizontal = font.reader["hmtx"]
-    if gid < count:
-        return struct.unpack_from(">Hh", horizontal, 4 * gid)
-    advance = struct.unpack_from(">H", horizontal, 4 * (count - 1))[0]
-    return advance, struct.unpack_from(">h", horizontal, 4 * count + 2 * (gid - count))[0]
+    horizontal, glyphs = font.reader["hmtx"], font["maxp"].numGlyphs
+    metrics = list(struct.iter_unpack(">Hh", horizontal[: 4 * min(count, glyphs)]))
+    if glyphs > count:  # the rest share the last advance and have only their bearings
+        bearings = struct.unpack_from(f">{glyphs - count}h", horizontal, 4 * count)
+        metrics += [(metrics[-1][0], bearing) for bearing in bearings]
+    return metrics
 
 
 def _widths(array: pikepdf.Object) -> dict[int, float]:

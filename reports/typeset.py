@@ -16,6 +16,7 @@ import io
 import logging
 import re
 import uuid
+import zlib
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,7 +165,8 @@ def _render(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ())
     ]
 
     def write() -> bytes:
-        return document.write_pdf(finisher=_finisher(profile, fingerprint), attachments=attachments or None, **options)
+        finisher = _finisher(profile, fingerprint, styles.color_profile_contents())
+        return document.write_pdf(finisher=finisher, attachments=attachments or None, **options)
 
     return document, write
 
@@ -174,6 +176,9 @@ class _Styles:
     sheets: list[weasyprint.CSS]
     fonts: FontConfiguration  # holds the @font-face rules of the sheets (styles/fonts.css)
     color_profiles: dict[str, tuple[bytes, ColorProfile]]  # @color-profile rules (print.css): the output intent
+
+    def color_profile_contents(self) -> frozenset[bytes]:
+        return frozenset(content for content, _ in self.color_profiles.values())
 
     def fresh_color_profiles(self) -> dict[str, ColorProfile]:
         # A profile object writes different bytes once its name has been read: one per document.
@@ -256,7 +261,7 @@ def _claim(xmp: bytes, profile: Profile) -> bytes:
     return xmp.replace(b"</rdf:RDF>", claims + b"</rdf:RDF>", 1) if claims else xmp
 
 
-def _finisher(profile: Profile, fingerprint: bytes):
+def _finisher(profile: Profile, fingerprint: bytes, color_profiles: frozenset[bytes] = frozenset()):
     """Last changes to the PDF objects before WeasyPrint writes them."""
     # WeasyPrint gives PDF/X a random XMP DocumentID; one derived from the content keeps builds identical.
     document_id = b"xmp.did:" + str(uuid.UUID(bytes=fingerprint[:16], version=4)).encode()
@@ -271,6 +276,7 @@ def _finisher(profile: Profile, fingerprint: bytes):
             metadata.compress = False  # PDF/A: the XMP stays readable without decoding (ISO 19005-1, 6.7.3)
         _fix_attachment_dates(pdf, document.metadata.modified or document.metadata.created)
         _record_content_boxes(document, pdf, document.metadata.modified or document.metadata.created)
+        _compress_once(pdf, color_profiles)
         _scope_table_headers(pdf)
         _one_link_annotation_per_link(pdf)
         for stream in pdf.objects:
@@ -311,6 +317,30 @@ def _map_every_glyph_to_text(pdf) -> None:
             stream.stream = [
                 _EMPTY_MAPPING.sub(rb"\1 <200b>", chunk) if isinstance(chunk, bytes) else chunk for chunk in chunks
             ]
+
+
+def _compress_once(pdf, contents: frozenset[bytes]) -> None:
+    """Give the colour profiles of the stylesheets (print.css's output intent, 1 MB) as compressed
+    once per process: compressing it took most of the time a short chapter takes to write. The
+    bytes are those pydyf would write (zlib at level 9, then /Filter, then /Length)."""
+    for stream in pdf.objects:
+        if (
+            isinstance(stream, pydyf.Stream)
+            and stream.compress
+            and len(stream.stream) == 1
+            and isinstance(stream.stream[0], bytes)
+            and stream.stream[0] in contents
+            and "Filter" not in stream.extra
+        ):
+            stream.stream = [_deflated(stream.stream[0])]
+            stream.extra["Filter"] = "/FlateDecode"
+            stream.compress = False
+
+
+@lru_cache(maxsize=4)
+def _deflated(content: bytes) -> bytes:
+    compressor = zlib.compressobj(level=9)  # as pydyf.Stream compresses
+    return compressor.compress(content) + compressor.flush()
 
 
 def _scope_table_headers(pdf) -> None:

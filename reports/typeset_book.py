@@ -171,12 +171,7 @@ def _typeset_all(jobs, names, profile, executor, cache, progress, report, meanwh
     futures = {i: executor.submit(_typeset_and_check, jobs[i][0], profile, jobs[i][1]) for i in missing}
     if progress:
         progress.add(len(jobs), done=len(jobs) - len(missing))
-    try:
-        meanwhile()
-    except BaseException:
-        for future in futures.values():
-            future.cancel()
-        raise
+    meanwhile()  # if it fails, the build stops the workers (workers.py), which fails what is left
     for i, future in futures.items():  # in submission order; results land in book order
         results[i] = future.result()
         if cache:

@@ -10,6 +10,7 @@ import importlib
 import multiprocessing
 import os
 import select
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.
     executor = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_end_with_build, initargs=(os.getpid(),)
+        jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=end_with, initargs=(os.getpid(),)
     )
     try:
         # Processes start on demand, and the first waits for the fork server to import our code: start
@@ -62,18 +63,33 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
     executor.shutdown(wait=True)
 
 
+def end_on_sigterm() -> None:
+    """SIGTERM ends this process as Ctrl-C does (KeyboardInterrupt): a build stops its workers and
+    writes nothing. Once: a second SIGTERM (sent to the whole process group, then again by a parent
+    stopping its child) does not break into the clean-up after the first."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _stop(executor: ProcessPoolExecutor) -> None:
     processes = list((getattr(executor, "_processes", None) or {}).values())  # 3.14 has terminate_workers()
-    executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    # The pool, its workers gone, fails every waiting task as broken. Cancelling them too raced with
+    # that: Python 3.11's pool then printed an InvalidStateError traceback from its own thread.
+    executor.shutdown(wait=False)
 
 
-def _end_with_build(build: int) -> None:
+def end_with(build: int) -> None:
     """Run by each worker as it starts: the worker ends as soon as the build's process ends, however
     it ends (an error, Ctrl-C, SIGTERM, kill -9). Its parent is the fork server, not the build, so
     the kernel's parent-death signal cannot do this; a watching thread can, even while the worker is
-    blocked writing a result that nobody will read."""
+    blocked writing a result that nobody will read. (The preview's build process, reports/rebuild.py,
+    ends with the preview this way.)"""
 
     def watch() -> None:
         try:
@@ -104,7 +120,7 @@ def _start(executor: ProcessPoolExecutor, jobs: int) -> None:
     try:
         for _ in range(jobs):
             executor.submit(_get_ready)
-    except RuntimeError:  # the build ended (with an error) before its workers were needed
+    except (RuntimeError, EOFError, OSError):  # the build ended (an error, a signal) before its workers were needed
         pass
 
 

@@ -8,6 +8,8 @@ temporary folder, and a guard fails the session if either folder of the checkout
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -222,25 +224,40 @@ FIXTURES = {
 
 
 class Samples:
-    """Builds the sample documents the session's tests need, two at a time in the background (most
-    tests leave one of the two cores idle), in the order the tests need them."""
+    """Builds the sample documents the session's tests need, in the background, in the order the tests
+    need them, while the tests run (most of them leave a core idle).
 
-    def __init__(self, names: list[str], tmp_path_factory):
-        self._factory = tmp_path_factory
+    With pytest-xdist (`make test` runs two workers) the workers share one folder of samples: the
+    first worker to need a sample builds it under a file lock, the other waits for it and reads the
+    same files, so each sample is built once per run. Each worker then builds one at a time, a
+    single session two."""
+
+    def __init__(self, names: list[str], root: Path, builders: int):
+        self._root = root
         self._builds: dict[str, Future] = {}
-        self._pool = ThreadPoolExecutor(2, thread_name_prefix="sample")
+        self._pool = ThreadPoolExecutor(builders, thread_name_prefix="sample")
         for name in names:
             self._start(name)
 
     def _start(self, name: str) -> Future:
         if name not in self._builds:
-            folder = self._factory.mktemp(name)
-            path, cache = folder / f"{name}.pdf", folder / "cache"
-            args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
-            self._builds[name] = self._pool.submit(
-                lambda: (path, cache, run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)}))
-            )
+            self._builds[name] = self._pool.submit(self._build_once, name)
         return self._builds[name]
+
+    def _build_once(self, name: str) -> tuple[Path, Path, subprocess.CompletedProcess]:
+        folder = self._root / name
+        path, cache, record = folder / f"{name}.pdf", folder / "cache", self._root / f"{name}.json"
+        with open(self._root / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not record.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
+                result = run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})
+                written = record.with_suffix(".part")
+                written.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
+                written.rename(record)
+        status, stdout, stderr = json.loads(record.read_text(encoding="utf-8"))
+        return path, cache, subprocess.CompletedProcess(SAMPLES[name], status, stdout, stderr)
 
     def __getitem__(self, name: str) -> Built:
         path, cache, result = self._start(name).result()
@@ -256,7 +273,13 @@ def samples(request, session_cache, tmp_path_factory):
     needed = [
         name for item in request.session.items for fixture in item.fixturenames for name in FIXTURES.get(fixture, [])
     ]
-    samples = Samples(list(dict.fromkeys(needed)), tmp_path_factory)
+    base, worker = tmp_path_factory.getbasetemp(), os.environ.get("PYTEST_XDIST_WORKER")
+    root = base.parent / "samples" if worker else base / "samples"  # under xdist: shared by the workers
+    root.mkdir(exist_ok=True)
+    names = list(dict.fromkeys(needed))
+    if worker and int(worker.removeprefix("gw")) % 2:  # the second worker starts from the other end, so
+        names.reverse()  # that the two build different samples at once instead of one waiting on the other
+    samples = Samples(names, root, builders=1 if worker else 2)
     yield samples
     samples.close()
 

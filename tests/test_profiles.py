@@ -11,7 +11,7 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
-from conftest import DATA, run_main
+from conftest import DATA, PACK, run_main
 
 from reports import cli
 from reports.profiles import PROFILES
@@ -194,9 +194,9 @@ def test_a_book_whose_chapters_miss_the_profile_names_them_and_writes_nothing(mo
     """A book's chapters are checked as the workers typeset them (colours here, with the conversion
     to CMYK switched off); the failures name their chapters and nothing is written."""
     monkeypatch.setitem(PROFILES, "print", dataclasses.replace(PROFILES["print"], cmyk_only=False))
-    target = tmp_path / "asia-pacific.pdf"
+    target = tmp_path / "pack.pdf"
     status = cli.main(
-        ["region", "asia-pacific", "--profile", "print", "--jobs", "1", "--no-cache", "--quiet", "-o", str(target)]
+        ["pack", str(PACK), "--profile", "print", "--jobs", "1", "--no-cache", "--quiet", "-o", str(target)]
     )
     error = capsys.readouterr().err
     assert status == 1

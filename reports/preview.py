@@ -1,0 +1,273 @@
+"""`build.py serve`: a document's pages in the browser, rebuilt and updated as its files change.
+
+The page (templates/preview/) shows the pages of the last good build as
+images (reports/page_images.py), offers its PDF, and lists the problems of
+the last build above them, as the command line prints them. It hears of each
+build through server-sent events (/events) and scrolls to the first page that
+looks different. The builds are reports/rebuild.py's.
+
+What the server answers is a fixed set of addresses, served from memory and
+from the preview page's own folder: no address is ever turned into a path, so
+nothing of the data folder or the rest of the disk can be asked for. It
+listens on 127.0.0.1 unless told otherwise, and then answers only requests
+addressed to it by a loopback name (a web page elsewhere that renames its host
+to 127.0.0.1, "DNS rebinding", gets nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from .html import render_html
+from .page_images import PageImage, first_changed, page_images
+from .pages import TEMPLATES
+from .pipeline import BuildOptions
+from .problems import BuildError
+from .rebuild import Outcome, Rebuilder
+
+PAGE_FOLDER = TEMPLATES / "preview"
+STATIC = {"/preview.css": ("preview.css", "text/css"), "/preview.js": ("preview.js", "text/javascript")}
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+KEEP_ALIVE = 15  # seconds between comments on an idle event stream, so that a dead client is noticed
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@dataclass
+class _State:
+    version: int = 0  # every change the page should hear of
+    build: int = 0  # builds finished
+    building: bool = True
+    pages: list[PageImage] = field(default_factory=list)  # of the last good build
+    previous: list[PageImage] = field(default_factory=list)  # still served to a page that has not caught up
+    changed: int | None = None  # the first page that looks different after the last build
+    pdf: bytes | None = None
+    good_build: int = 0  # the build the pages and the PDF are from
+    problems: tuple[str, ...] = ()
+    finished: str = ""  # when the last build finished, hh:mm:ss
+    seconds: float = 0.0
+    summary: str = ""
+
+
+class Preview:
+    """What the page shows, updated by the builds and read by the page's requests."""
+
+    def __init__(self, name: str, language: str):
+        self.name, self.language = name, language
+        self.filename = "document.pdf"  # the name the download is saved as: the build's default output's
+        self._state = _State()
+        self._changed = threading.Condition()
+        self._closed = False
+        self._encoders = ThreadPoolExecutor(2, thread_name_prefix="png")
+
+    def building(self) -> None:
+        with self._changed:
+            self._state.building = True
+            self._publish()
+
+    def show(self, outcome: Outcome) -> None:
+        """A build finished: its pages (which look different from before), or its problems."""
+        with self._changed:
+            earlier = self._state.pages
+        pages = page_images(outcome.pdf, self._encoders, earlier) if outcome.ok and outcome.pdf else None
+        with self._changed:
+            state = self._state
+            state.build += 1
+            state.building = False
+            state.problems = outcome.problems
+            state.finished, state.seconds, state.summary = time.strftime("%H:%M:%S"), outcome.seconds, outcome.summary
+            if pages is not None:
+                state.changed = first_changed(state.pages, pages)
+                state.previous, state.pages = state.pages, pages
+                state.pdf, state.good_build = outcome.pdf, state.build
+                self.filename = outcome.default_output.name if outcome.default_output else self.filename
+            else:
+                state.changed = None
+            self._publish()
+
+    def _publish(self) -> None:
+        self._state.version += 1
+        self._changed.notify_all()
+
+    def close(self) -> None:
+        """Ends every event stream."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        self._encoders.shutdown(wait=False, cancel_futures=True)
+
+    def view(self) -> dict:
+        """The state as the page's script reads it."""
+        with self._changed:
+            return self._view()
+
+    def _view(self) -> dict:
+        state = self._state
+        return {
+            "version": state.version,
+            "build": state.build,
+            "building": state.building,
+            "pages": [{"src": f"/pages/{p.digest}.png", "width": p.width, "height": p.height} for p in state.pages],
+            "changed": state.changed,
+            "problems": list(state.problems),
+            "pdf": f"/document.pdf?build={state.good_build}" if state.pdf is not None else None,
+            "finished": state.finished,
+            "seconds": round(state.seconds, 2),
+            "summary": state.summary,
+        }
+
+    def next_view(self, seen: int, timeout: float) -> dict | None:
+        """The state once it is newer than version `seen` (or {} after `timeout`); None once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._state.version > seen, timeout)
+            if self._closed:
+                return None
+            return self._view() if self._state.version > seen else {}
+
+    def image(self, digest: str) -> bytes | None:
+        """The page's PNG, once encoded; None for a page not shown (or no longer)."""
+        with self._changed:
+            found = [page.png for page in (*self._state.pages, *self._state.previous) if page.digest == digest]
+        try:
+            return found[0].result() if found else None
+        except CancelledError:  # the preview is stopping
+            return None
+
+    def pdf(self) -> bytes | None:
+        with self._changed:
+            return self._state.pdf
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream never keeps the process alive
+    block_on_close = False
+
+    def __init__(self, host: str, port: int, preview: Preview):
+        try:
+            super().__init__((host, port), _Handler)
+        except OSError as error:
+            raise BuildError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        self.preview = preview
+        self.port = self.server_address[1]
+        # Bound to a loopback address, the server answers only to loopback names; bound elsewhere
+        # (--host), to any.
+        self.names = {f"{name}:{self.port}" for name in LOOPBACK} if host in LOOPBACK else None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
+        preview = self.server.preview
+        if self.server.names is not None and self.headers.get("Host", "") not in self.server.names:
+            self._send(HTTPStatus.FORBIDDEN, "text/plain", b"This preview answers only at its own address.\n", body)
+            return
+        path = urlsplit(self.path).path
+        if path == "/":
+            page = render_html("preview/index.html", preview.language, name=preview.name)
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode(), body)
+        elif path in STATIC:
+            name, media_type = STATIC[path]
+            self._send(HTTPStatus.OK, f"{media_type}; charset=utf-8", (PAGE_FOLDER / name).read_bytes(), body)
+        elif path == "/events" and body:
+            self._events()
+        elif path == "/document.pdf" and (pdf := preview.pdf()) is not None:
+            disposition = f'attachment; filename="{preview.filename}"'
+            self._send(HTTPStatus.OK, "application/pdf", pdf, body, {"Content-Disposition": disposition})
+        elif (image := re.fullmatch(r"/pages/([0-9a-f]{32})\.png", path)) and (png := preview.image(image[1])):
+            # An image's address is its content: a browser may keep it as long as it likes.
+            self._send(HTTPStatus.OK, "image/png", png, body, {"Cache-Control": "max-age=31536000, immutable"})
+        else:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"Not found.\n", body)
+
+    def _send(self, status: HTTPStatus, media_type: str, content: bytes, body: bool, headers: dict | None = None):
+        self.send_response(status)
+        for name, value in {
+            "Content-Type": media_type,
+            "Content-Length": str(len(content)),
+            "Cache-Control": "no-store",
+            **SECURITY_HEADERS,
+            **(headers or {}),
+        }.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(content)
+
+    def _events(self) -> None:
+        """Server-sent events: the state now, then each change, until the client or the server goes."""
+        self.send_response(HTTPStatus.OK)
+        headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-store", **SECURITY_HEADERS}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True
+        seen = -1
+        try:
+            while (view := self.server.preview.next_view(seen, KEEP_ALIVE)) is not None:
+                if view:
+                    self.wfile.write(f"data: {json.dumps(view)}\n\n".encode())
+                    seen = view["version"]
+                else:
+                    self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # the terminal shows the builds, not every request
+
+
+def serve(kind, options: BuildOptions, name: str, host: str, port: int) -> None:
+    """Serve the preview until Ctrl-C or SIGTERM (KeyboardInterrupt): then stop the builds and the
+    build process, and return."""
+    preview = Preview(name, options.language or "en")
+    server = PreviewServer(host, port, preview)
+    rebuilder = Rebuilder(kind, options, on_build=_reporting(preview), on_start=preview.building)
+    builds = threading.Thread(target=rebuilder.run, name="builds", daemon=True)
+    builds.start()
+    print(f"Preview of {name} at http://{host}:{server.port}/ (Ctrl-C stops it)", flush=True)
+    if server.names is None:
+        print(f"warning: listening on {host}: anyone who can reach this machine can read the preview", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        rebuilder.stop()
+        preview.close()
+        server.server_close()
+        builds.join(10)
+
+
+def _reporting(preview: Preview):
+    """Shows each build in the preview, and says in the terminal how it went."""
+
+    def show(outcome: Outcome) -> None:
+        preview.show(outcome)
+        if outcome.ok:
+            detail = f"; {outcome.summary}" if outcome.summary else ""
+            print(f"{time.strftime('%H:%M:%S')} built in {outcome.seconds:.2f} s{detail}", flush=True)
+        else:
+            for line in outcome.problems:
+                print(line, file=sys.stderr, flush=True)
+            print(f"{time.strftime('%H:%M:%S')} not built; the preview shows the problems", flush=True)
+
+    return show
