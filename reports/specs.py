@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from .inputs import Inputs
 from .loader import load_spec
-from .model import AddressLine, Atlas, Country, Localized, NonEmpty, Record, Slug
+from .model import AddressLine, Atlas, Country, LanguageCode, Localized, NonEmpty, Record, Slug
 from .problems import InputError, Problem, display_path
 from .yamlsource import SourceMap
 
@@ -153,7 +153,7 @@ class Venue(Record):
 
 class Speaker(Record):
     name: NonEmpty
-    name_native: NonEmpty | None = None  # the name in its own script, e.g. Japanese
+    name_native: dict[LanguageCode, NonEmpty] = {}  # the name in its own script, by its language: {ja: "岩間 陽子"}
     title: NonEmpty | None = None  # "Dr.", "Prof. Dr.", "H.E."
     part: Literal["keynote", "panel"]
     role: Localized

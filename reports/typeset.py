@@ -279,9 +279,7 @@ def _finisher(profile: Profile, fingerprint: bytes, color_profiles: frozenset[by
         _compress_once(pdf, color_profiles)
         _scope_table_headers(pdf)
         _one_link_annotation_per_link(pdf)
-        for stream in pdf.objects:
-            if isinstance(stream, pydyf.Stream):
-                stream.__class__ = _ended(type(stream))
+        end_every_stream(pdf)
         _tag_footnotes(pdf, fingerprint.hex()[:8])
         _map_every_glyph_to_text(pdf)
         if profile.no_annotations:
@@ -362,13 +360,31 @@ def _ended_data(self) -> bytes:
     return written[: -len(b"\nendstream")] + b"\r\nendstream" if written.endswith(b"\r\nendstream") else written
 
 
-_ENDED: dict[type, type] = {}  # a stream class -> the same, ending its data unambiguously
+_ENDED: dict[type, type] = {}  # a stream class (or a document's) -> the same, ending its (streams') data unambiguously
 
 
 def _ended(stream_class: type) -> type:
     if stream_class not in _ENDED:
         _ENDED[stream_class] = type(stream_class.__name__, (stream_class,), {"data": property(_ended_data)})
     return _ENDED[stream_class]
+
+
+def end_every_stream(pdf) -> None:
+    """Every stream of the document ends its data unambiguously (see _ended_data): those it has, and the
+    object and cross-reference streams pydyf adds while it writes the file."""
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream):
+            stream.__class__ = _ended(type(stream))
+    document_class = type(pdf)
+    if document_class not in _ENDED:
+
+        def add_object(self, item) -> None:
+            if isinstance(item, pydyf.Stream):
+                item.__class__ = _ended(type(item))
+            document_class.add_object(self, item)
+
+        _ENDED[document_class] = type(document_class.__name__, (document_class,), {"add_object": add_object})
+    pdf.__class__ = _ENDED[document_class]
 
 
 def _one_link_annotation_per_link(pdf) -> None:
