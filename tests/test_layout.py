@@ -134,6 +134,22 @@ def test_a_book_joined_from_chapters_carries_shared_resources_once(profile, regi
     assert sizes[False] <= 1.1 * sizes[True], f"joined {sizes[False]} bytes, one piece {sizes[True]}"
 
 
+def test_a_joined_book_embeds_each_face_once_whatever_its_outlines(region_book):
+    """Each chapter subsets the faces it uses; joined, the subsets of one face become one font. The
+    CJK face of China's, Japan's and Taiwan's own names has CFF outlines (OpenType, /FontFile3),
+    the others TrueType: both kinds are merged, and every name still reads as written."""
+    with pikepdf.open(region_book.path) as pdf:
+        descriptors = [
+            o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+        ]
+        faces = [str(d.FontName).split("+", 1)[1] for d in descriptors if "/FontFile2" in d or "/FontFile3" in d]
+        cff = [str(d.FontName) for d in descriptors if "/FontFile3" in d]
+    assert len(cff) == 1, cff
+    assert len(faces) == len(set(faces)), sorted(faces)
+    text = " ".join(pdf_pages_text(region_book.path))
+    assert all(name in text for name in ("中国", "日本", "臺灣"))
+
+
 ADDRESS = (
     "https://www.auswaertiges-amt.de/resource/blob/2380500/33f978a9d4f511942c241eb4602086c1"
     "33f978a9d4f511942c241eb4602086c1-Indo-Pacific-guidelines--2020--final.pdf"
