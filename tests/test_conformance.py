@@ -48,12 +48,8 @@ def test_a_sealed_edition_passes_pdf_a_3a_and_pdf_ua_1(standard, sealed_build):
     assert _failures(sealed, standard) == []
 
 
-def test_a_book_joined_in_the_archive_profile_passes_pdf_a_3a_and_pdf_ua_1(tmp_path):
-    from reports import BuildOptions, RegionDossier, build
-
-    output = tmp_path / "region.pdf"
-    build(RegionDossier("asia-pacific"), BuildOptions(profile="archive", jobs=2), output)
-    assert _failures(output, PDF_A_3A) == [] and _failures(output, PDF_UA) == []
+def test_a_book_joined_in_the_archive_profile_passes_pdf_a_3a_and_pdf_ua_1(region_archive):
+    assert _failures(region_archive, PDF_A_3A) == [] and _failures(region_archive, PDF_UA) == []
 
 
 # --- streams whose data ends in a carriage return ---------------------------------------------------
