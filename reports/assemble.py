@@ -26,6 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
 from .pages import TypesetChapter
+from .pdfcontent import PRIVATE_DATA
 from .sharing import share_resources
 
 
@@ -89,14 +90,37 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
             _stamp(book, [page for overlay in numbers for page in overlay.pages])
         share_resources(book)
         _compress_streams(book)
+        return save_book(book)
+    finally:
+        for source in [*sources, *numbers]:
+            source.close()
+
+
+def save_book(book: pikepdf.Pdf) -> bytes:
+    """The book's bytes, where no stream's data ends in a carriage return (see _compress_streams).
+
+    The object and cross-reference streams are made and compressed by qpdf while saving, so they are
+    checked in the saved file; when one ends in a CR (one book in a hundred or so), the book gets a
+    filler number in its private data, which changes those streams' bytes, and is saved again."""
+    for filler in range(1, 17):
         output = io.BytesIO()
         book.save(
             output, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
         )
-        return output.getvalue()
-    finally:
-        for source in [*sources, *numbers]:
-            source.close()
+        with pikepdf.open(io.BytesIO(output.getvalue())) as saved:
+            if not any(
+                isinstance(obj, pikepdf.Stream)
+                and obj.get("/Type") in (Name.ObjStm, Name.XRef)
+                and obj.read_raw_bytes().endswith(b"\r")
+                for obj in saved.objects
+            ):
+                break
+        # The catalog's page-piece dictionary (ISO 32000 14.5) holds data of its writer, dated.
+        stamp = book.docinfo.get("/ModDate", book.docinfo.get("/CreationDate", pikepdf.String("D:20000101")))
+        book.Root.PieceInfo = Dictionary(
+            {f"/{PRIVATE_DATA}": Dictionary(LastModified=stamp, Private=Dictionary(Filler=filler))}
+        )
+    return output.getvalue()
 
 
 def _compress_streams(book: pikepdf.Pdf) -> None:
@@ -108,7 +132,7 @@ def _compress_streams(book: pikepdf.Pdf) -> None:
     (PDF/A: ISO 19005-2, 6.1.7.1). Compressed data ends in a checksum of the content, so such a
     stream is changed before it is compressed: a page's or form's drawing gets a trailing line
     feed (which draws nothing); any other stream is stored uncompressed. (The object streams the
-    save makes are compressed by qpdf, beyond our reach: one in 256 may still end in a CR.)"""
+    save makes are compressed by qpdf: see save_book.)"""
     drawings = {
         obj.objgen for obj in book.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form"
     }

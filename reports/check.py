@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .glyphs import check_data_glyphs
 from .loader import load_atlas
 from .model import Atlas, TextSource
 from .problems import InputError
@@ -20,9 +21,14 @@ class CheckedData:
 
 
 def check_data(data_dir: Path) -> CheckedData:
-    """Load the data folder and its packs/ and events/ files; raise InputError with every problem."""
-    atlas = load_atlas(data_dir)
-    texts, problems = list(atlas.texts), []
+    """Load the data folder and its packs/ and events/ files; raise InputError with every problem,
+    characters no font can set among them (a build would refuse them only once it reached them)."""
+    glyphs = check_data_glyphs(Path(data_dir))
+    try:
+        atlas = load_atlas(data_dir)
+    except InputError as error:
+        raise InputError(error.problems + glyphs) from None
+    texts, problems = list(atlas.texts), glyphs
     specs: list[tuple[Callable[..., object], Path]] = [
         (load_pack, path) for path in sorted((Path(data_dir) / "packs").glob("*.yaml"))
     ]

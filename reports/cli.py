@@ -18,6 +18,7 @@ from . import archive
 from .archive import RECORD
 from .check import check_data
 from .coverage import coverage_report
+from .i18n import catalogue_languages
 from .kinds import (
     AtlasEdition,
     BriefingPack,
@@ -27,7 +28,7 @@ from .kinds import (
     RegionDossier,
     SymposiumHandout,
 )
-from .model import LANGUAGES
+from .loader import edition_language
 from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, OUT, BuildOptions, build, default_cache
 from .preflight import preflight, print_report
 from .problems import EXPECTED_FAILURES, BuildError, InputError, Problem, display_path, failure_report
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate the data and list every problem; with --lang, "
         "also list the texts that lack a version in that language",
     )
-    check.add_argument("--lang", choices=LANGUAGES, help="list the texts missing in this language")
+    check.add_argument("--lang", choices=catalogue_languages(), help="list the texts missing in this language")
 
     country = command("country", _build(lambda a: CountryDossier(a.country)), "build a country dossier")
     country.add_argument("country", help="the country's slug (japan) or ISO code (JP)")
@@ -202,7 +203,7 @@ def _live_options(parser: argparse.ArgumentParser, optional: bool = False) -> No
         help="a country (japan, JP), region SLUG, atlas, or a pack spec or event file "
         "(by its folder, packs/ or events/; elsewhere say pack FILE or handout FILE)",
     )
-    parser.add_argument("--lang", choices=LANGUAGES, help="document language (default: the edition's)")
+    parser.add_argument("--lang", choices=catalogue_languages(), help="document language (default: the edition's)")
     _profile_option(parser)
     parser.add_argument("--no-cache", action="store_true", help="build afresh each time, without the build cache")
     _jobs_option(parser)
@@ -256,7 +257,7 @@ def _document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="where to write the PDF (default: under out/)"
     )
-    parser.add_argument("--lang", choices=LANGUAGES, help="document language (default: the edition's)")
+    parser.add_argument("--lang", choices=catalogue_languages(), help="document language (default: the edition's)")
     parser.add_argument(
         "--no-cache", action="store_true", help="build everything afresh, without reading or writing the build cache"
     )
@@ -408,7 +409,7 @@ def _check(args) -> int:
         f"{len(atlas.regions)} regions, {checked.spec_files} pack and event files: no problems found."
     )
     if args.lang:
-        print(coverage_report(list(checked.texts), args.lang))
+        print(coverage_report(list(checked.texts), edition_language(atlas, args.lang, args.data)))
     return 0
 
 

@@ -12,24 +12,31 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTCollection, TTFont
 
 from .pages import STYLES
 from .problems import BuildError, InputError, Problem, display_path
+from .yamlsource import decode_text, format_field, parse_yaml
 
 FONT_DIR = STYLES / "fonts"
-_STACK = re.compile(r"--(serif|sans)\s*:\s*([^;]+);")
+_PROPERTY = re.compile(r"--([\w-]+)\s*:\s*([^;]+);")
+_VAR = re.compile(r"var\(--([\w-]+)\)")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
 
 def font_stacks(stylesheet: Path = STYLES / "atlas.css") -> dict[str, tuple[str, ...]]:
     """{'serif': ('Noto Serif', 'Noto Serif CJK JP'), 'sans': (...)}, as the stylesheet declares them."""
+    properties = dict(_PROPERTY.findall(stylesheet.read_text(encoding="utf-8")))
     stacks = {}
-    for name, value in _STACK.findall(stylesheet.read_text(encoding="utf-8")):
+    for name in ("serif", "sans"):
+        value = _VAR.sub(lambda used: properties[used[1]], properties[name])  # the scripts' faces, listed once
         families = [family.strip().strip("\"'") for family in value.split(",")]
         stacks[name] = tuple(family for family in families if family and family not in _GENERIC)
     return stacks
@@ -113,7 +120,6 @@ def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None =
 
     The text of SVG resources (chart labels) is checked too: it is set in the same fonts.
     """
-    stacks = font_stacks()
     pieces = _text_of(html)
     for name, content in sorted((resources or {}).items()):
         if name.endswith(".svg"):
@@ -123,24 +129,103 @@ def check_glyphs(html: str, data_dir: Path, resources: dict[str, bytes] | None =
     for text, part in pieces:
         for character in set(text) - seen:
             seen.add(character)
-            if not _drawn(character):
-                continue
-            # Text may be set in either stack, so each one must cover it.
-            lacking = [
-                f"{name} ({', '.join(families)})"
-                for name, families in stacks.items()
-                if not any(ord(character) in coverage(family) for family in families)
-            ]
-            if lacking:
-                missing[character] = (" or ".join(lacking) + (" stacks" if len(lacking) > 1 else " stack"), part)
+            if stack := _lacking(character):
+                missing[character] = (stack, part)
     if missing:
+        texts = list(printed_texts(data_dir, data_dir.parent))
         raise InputError(
             [
                 problem
                 for character, (stack, part) in sorted(missing.items())
-                for problem in _problems(character, stack, part, data_dir)
+                for problem in _problems(character, stack, part, texts)
             ]
         )
+
+
+def check_data_glyphs(data_dir: Path) -> list[Problem]:
+    """Every character of the data's texts that no font of the stacks can set, at its file and line: what
+    `check` reports before any document is built. Only what can be printed counts (a YAML comment does not)."""
+    problems = []
+    for text in printed_texts(data_dir):
+        for character in sorted(set(text.text)):
+            if stack := _lacking(character):
+                line, column = text.find(character)
+                problems.append(
+                    Problem(text.file, line, column, text.field, f"{_described(character)} {_not_covered(stack)}")
+                )
+    return problems
+
+
+@dataclass(frozen=True)
+class PrintedText:
+    """A text of the data as it may be printed: a YAML string value or a Markdown file, and where it stands."""
+
+    file: str  # as shown to the editor
+    line: int  # where the value (or the file) starts, 1-based
+    column: int
+    field: str  # '' for a Markdown file
+    text: str
+    source: str  # the file's text, to find a character's own line
+
+    def find(self, character: str) -> tuple[int, int]:
+        """The line and column of the character's first occurrence in this text: in the file's text from where
+        the value starts (a YAML escape such as \\u00e9 is not found: the value's own place then)."""
+        lines = self.source.splitlines()
+        for number in range(self.line, len(lines) + 1):
+            start = self.column - 1 if number == self.line else 0
+            column = lines[number - 1].find(character, start)
+            if column >= 0:
+                return number, column + 1
+        return self.line, self.column
+
+
+def printed_texts(data_dir: Path, root: Path | None = None) -> Iterator[PrintedText]:
+    """Every string value of the data folder's YAML files and every Markdown file, with its place (its path
+    shown relative to the working folder, else to `root`). Files that cannot be read are left to the loader,
+    which reports them."""
+    for path in sorted(data_dir.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".md") or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(data_dir.resolve()):  # never a linked file from elsewhere
+            continue
+        shown = display_path(path, root)
+        try:
+            source = decode_text(path.read_bytes(), shown)
+            if path.suffix == ".md":
+                yield PrintedText(shown, 1, 1, "", source, source)
+                continue
+            data, positions = parse_yaml(source, shown)
+        except InputError:
+            continue
+        for where, value in _strings(data, ()):
+            line, column = positions.locate(where)
+            yield PrintedText(shown, line, column, format_field(where), value, source)
+
+
+def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _lacking(character: str) -> str | None:
+    """The stacks that cannot set a character, described for a message; None when both can (or it is not drawn)."""
+    if not _drawn(character):
+        return None
+    # Text may be set in either stack, so each one must cover it.
+    lacking = [
+        f"{name} ({', '.join(families)})"
+        for name, families in font_stacks().items()
+        if not any(ord(character) in coverage(family) for family in families)
+    ]
+    if not lacking:
+        return None
+    return " or ".join(lacking) + (" stacks" if len(lacking) > 1 else " stack")
 
 
 def _text_of(markup: str) -> list[tuple[str, str]]:
@@ -157,26 +242,17 @@ def _drawn(character: str) -> bool:
     )
 
 
-def _problems(character: str, stack: str, part: str, data_dir: Path) -> list[Problem]:
-    name = unicodedata.name(character, "unnamed character")
-    message = (
-        f"character '{character}' (U+{ord(character):04X} {name}) in '{part}' is not covered by "
-        f"any font of the {stack}; it would print as an empty box"
-    )
-    places = [
-        (display_path(path, data_dir.parent), line, column)
-        for path in sorted(data_dir.rglob("*"))
-        if path.suffix in (".yaml", ".yml", ".md")
-        and path.resolve().is_relative_to(data_dir.resolve())  # never a linked file from elsewhere
-        for line, column in _occurrences(path, character)
-    ]
+def _described(character: str) -> str:
+    return f"character '{character}' (U+{ord(character):04X} {unicodedata.name(character, 'unnamed character')})"
+
+
+def _not_covered(stack: str) -> str:
+    return f"is not covered by any font of the {stack}; it would print as an empty box"
+
+
+def _problems(character: str, stack: str, part: str, texts: list[PrintedText]) -> list[Problem]:
+    message = f"{_described(character)} in '{part}' {_not_covered(stack)}"
+    places = sorted({(text.file, *text.find(character)) for text in texts if character in text.text})
     if not places:
         return [Problem("", 0, 0, "", message)]
     return [Problem(file, line, column, "", message) for file, line, column in places]
-
-
-def _occurrences(path: Path, character: str):
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        column = line.find(character)
-        if column >= 0:
-            yield number, column + 1

@@ -8,7 +8,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import addresses
-from .i18n import Language
+from .i18n import Language, direction
 from .model import Localized
 from .pages import TEMPLATES
 from .questions import QUESTIONS
@@ -39,6 +39,7 @@ def _environment(language_code: str) -> jinja2.Environment:
             "markdown": lambda text, announce=True, heading_shift=0: _markdown(text, language, announce, heading_shift),
             "prose": lambda text, announce=True: _prose(text, language, announce),
             "fallback_note": lambda text_language: _note(text_language, language),
+            "native": lambda names, name=None: _native(names, name, language),
             "number": language.number,
             "date": language.date,
             "population": language.population,
@@ -112,6 +113,18 @@ def _prose(text, language: Language, announce: bool) -> Markup:
         return Markup("")
     text, text_language = _in_language(text, language)
     return _marked(typographic(text, text_language), text_language, language, block=False, announce=announce)
+
+
+def _native(names: dict[str, str], name: Localized | None, language: Language) -> Markup:
+    """A country's (or a speaker's) own name(s), each marked with its language and isolated from the text around it, so
+    that a right-to-left name (Arabic, Hebrew) is set right to left and leaves the line's order alone.
+    A name the reader already has (Chile's 'Chile' in a Spanish document) is not repeated."""
+    printed = name.get(language.code) if name is not None else None
+    return Markup(" · ").join(
+        Markup('<bdi class="native-name" lang="{}" dir="{}">{}</bdi>').format(tag, direction(tag), own)
+        for tag, own in names.items()
+        if own != printed
+    )
 
 
 def _css_string(text: str) -> Markup:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pyphen
 
-from .model import LANGUAGES
+from .i18n import catalogue_languages
 
-_VOWELS = re.compile("[aeiouyäöüéèáàâêîôû]", re.IGNORECASE)
+_VOWELS = re.compile("[aeiouyäöüéèáàâêîôûëïùÿœæíóú]", re.IGNORECASE)  # German, French, Spanish
 _NEXT_LEVEL = "NEXTLEVEL"
 _COMPOUND_MINIMUM = 2  # the dictionary's COMPOUNDLEFTHYPHENMIN and COMPOUNDRIGHTHYPHENMIN
 _NO_HYPHEN = "-'’"  # the dictionary's NOHYPHEN: never break beside a hyphen or an apostrophe
@@ -91,16 +91,27 @@ def _with_vowels(word: str, points: list[int]) -> list[int]:
     return kept
 
 
-def install(languages: tuple[str, ...] = LANGUAGES) -> None:
-    """Let pyphen (and so WeasyPrint) read the two-level dictionaries of the languages printed by
-    their levels, through pyphen's own cache of read dictionaries; once per process."""
+def install(languages: tuple[str, ...] | None = None) -> None:
+    """Let pyphen (and so WeasyPrint) read the two-level dictionaries of the languages printed (by
+    default every language with a catalogue) by their levels, through pyphen's own cache of read
+    dictionaries; once per process."""
+    languages = catalogue_languages() if languages is None else languages
     read: dict[bytes, TwoLevelDictionary] = {}  # de_AT, de_CH and de_DE are one file thrice
     for path in {pyphen.LANGUAGES[name] for name in pyphen.LANGUAGES if name.split("_")[0] in languages}:
         content = path.read_bytes()
-        if path not in pyphen.hdcache and _NEXT_LEVEL.encode() in content:
+        if path not in pyphen.hdcache and _has_two_levels(content):
             if content not in read:
                 read[content] = TwoLevelDictionary(path)
             pyphen.hdcache[path] = read[content]
+
+
+def _has_two_levels(content: bytes) -> bool:
+    """Whether a dictionary has patterns on both sides of its NEXTLEVEL line. The French one has
+    only its settings (LEFTHYPHENMIN...) before it: a single level, read as pyphen reads it."""
+    if _NEXT_LEVEL.encode() not in content:
+        return False
+    first = content.split(_NEXT_LEVEL.encode(), 1)[0].split(b"\n")[1:]  # after the encoding's line
+    return any(line.strip() and not re.fullmatch(rb"[A-Z]+ .*", line.strip()) for line in first)
 
 
 def dictionary(language: str, left: int, right: int) -> pyphen.Pyphen:

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -44,13 +45,24 @@ def N_(message: str) -> str:
     return message
 
 
+def catalogue_path(code: str) -> Path:
+    """Where the labels of a language are translated: reports/locale/<code>/LC_MESSAGES/atlas.po."""
+    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalogue_languages() -> tuple[str, ...]:
+    """The languages a document can be made in: English, the labels' own, and every language with a
+    catalogue. Which of them an edition's texts are written in, its atlas.yaml says."""
+    return ("en", *sorted(path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+
+
 def compiled_catalogue(code: str) -> bytes | None:
     """The .mo of one language, compiled from its .po if the .mo is missing or stale.
 
     The .mo is written atomically, so a build running in parallel never reads half a
     catalogue; where the locale folder is read-only the compiled bytes are used directly.
     """
-    po = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = catalogue_path(code)
     mo = po.with_suffix(".mo")
     if not po.is_file():
         return None
@@ -69,10 +81,15 @@ def compiled_catalogue(code: str) -> bytes | None:
 
 def compile_catalogues() -> list[str]:
     """Compile every language's catalogue that needs it (set-up runs this); the languages found."""
-    codes = sorted(path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    codes = [code for code in catalogue_languages() if catalogue_path(code).is_file()]
     for code in codes:
         compiled_catalogue(code)
     return codes
+
+
+def direction(tag: str) -> str:
+    """'rtl' for a language written right to left (ar, fa, he, ps, ur), else 'ltr' (CLDR's character order)."""
+    return "rtl" if Locale.parse(tag, sep="-").character_order == "right-to-left" else "ltr"
 
 
 class Language:
@@ -132,7 +149,10 @@ class Language:
         if value >= 10**6:
             exponent = 3 * ((len(str(value)) - 1) // 3)  # the unit: million, billion...
             if value % (10 ** (exponent - 2)) == 0:  # two decimals of that unit say it all
+                # TRANSLATORS: how an approximate figure's unit is written: 'long' ('19 million',
+                # '19 millions') or 'short' ('19 Mio.'); CLDR's short forms are often only a letter ('19 M').
+                style = self._translations.pgettext("figure unit", "long")
                 return format_compact_decimal(
-                    value, format_type="long" if self.code == "en" else "short", locale=self.code, fraction_digits=2
+                    value, format_type="short" if style == "short" else "long", locale=self.code, fraction_digits=2
                 )
         return self.number(value)

@@ -24,7 +24,7 @@ from .documents.region import region_dossier
 from .editions import check_edition_reference, load_edition
 from .imposition import impose_booklet
 from .inputs import Inputs
-from .loader import load_atlas
+from .loader import edition_language, load_atlas
 from .model import Atlas
 from .pipeline import OUT, BuildOptions, Made
 from .problems import InputError, Problem, display_path
@@ -49,7 +49,7 @@ class DocumentKind:
 
 
 def _language(options: BuildOptions, atlas: Atlas) -> str:
-    return options.language or atlas.edition.language
+    return edition_language(atlas, options.language, options.data)
 
 
 def _require_folder(path: Path, message: str) -> None:
@@ -158,7 +158,7 @@ class EditionDiff(DocumentKind):
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         before = load_edition(self.before, options.data, options.archive, inputs)
         after = load_edition(self.after, options.data, options.archive, inputs)
-        language = options.language or after.atlas.edition.language
+        language = _language(options, after.atlas)
         document = diff_document(
             compare(before.atlas, after.atlas, language), language, before.archived, after.archived
         )

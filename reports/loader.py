@@ -14,6 +14,7 @@ Layout of a data folder (see README.md, "Adding a country"):
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -22,9 +23,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .collation import sort_key
+from .i18n import catalogue_languages, catalogue_path
 from .inputs import Inputs
 from .model import (
-    LANGUAGES,
+    DEFAULT_LANGUAGES,
     Assessment,
     Atlas,
     Author,
@@ -52,6 +54,9 @@ class _Collector:
         self.problems: list[Problem] = []
         self.texts: list[TextSource] = []
         self.limits = Limits()  # the edition's, once atlas.yaml is read
+        self.languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the edition's, once atlas.yaml is read
+        # every per-language text with where it stands, to check its languages against the edition's
+        self._written: list[tuple[SourceMap, tuple, Localized]] = []
 
     def shown(self, path: Path) -> str:
         return display_path(path)
@@ -109,7 +114,7 @@ class _Collector:
         self, model: type[M], data: Any, source: SourceMap, path: tuple = (), context: dict | None = None
     ) -> M | None:
         try:
-            result = model.model_validate(data, context=context)
+            result = model.model_validate(data, context={"languages": self.languages, **(context or {})})
         except ValidationError as error:
             self.problems += [_problem(source, path, e) for e in error.errors()]
             return None
@@ -122,6 +127,7 @@ class _Collector:
             self.texts.append(
                 TextSource(source.file, source.locate(path)[0], format_field(path), frozenset(value.root))
             )
+            self._written.append((source, path, value))
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 self._localized_fields(getattr(value, name), source, path + (name,))
@@ -132,12 +138,27 @@ class _Collector:
             for index, item in enumerate(value):
                 self._localized_fields(item, source, path + (index,))
 
+    def undeclared_languages(self) -> None:
+        """A text in a language the edition does not declare would never be printed: say where."""
+        declared = ", ".join(self.languages)
+        for source, path, text in self._written:
+            for language in text.root:
+                if language not in self.languages:
+                    self.problems.append(
+                        source.problem(
+                            path + (language,),
+                            f"'{language}' is not a language of this edition ({declared}); "
+                            "add it to languages in atlas.yaml, or correct the code",
+                        )
+                    )
+        self._written.clear()
+
     def localized_files(self, base: Path) -> dict[str, Path]:
         """<base>.md (English) and <base>.<lang>.md for the other languages, those that exist;
         recorded for the translation coverage when the English original exists."""
         paths = {
             language: base.with_name(base.name + ("" if language == "en" else f".{language}") + ".md")
-            for language in LANGUAGES
+            for language in self.languages
         }
         found = {language: path for language, path in paths.items() if self.inputs.is_file(path)}
         if "en" in found:
@@ -209,9 +230,13 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
 
     edition = None
     if loaded := files.yaml(root / "atlas.yaml"):
+        files.languages = _declared_languages(*loaded)
         edition = files.validate(Edition, *loaded)
+        if edition:
+            _check_catalogues(files, edition, loaded[1])
     if edition:
         files.limits = edition.limits
+        files.languages = tuple(edition.languages)
     total = sum(path.stat().st_size for path in root.rglob("*") if path.suffix in (".yaml", ".yml", ".md"))
     if total > files.limits.data_mb * 1024 * 1024:
         raise InputError(
@@ -288,10 +313,54 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     if not countries and not files.problems:
         files.problems.append(Problem(files.shown(root / "countries"), 0, 0, "", "no country files found"))
     methodology = _localized_text(files, root / "methodology")
+    if edition:  # (else the languages are not known)
+        files.undeclared_languages()
     if files.problems or edition is None:
         raise InputError(files.problems)
     ordered = dict(sorted(countries.items(), key=lambda item: sort_key("en", item[1].name.get("en"))))
     return Atlas(edition, interests or {}, authors or {}, regions, ordered, tuple(files.texts), methodology)
+
+
+def edition_language(atlas: Atlas, language: str | None, data_dir: Path) -> str:
+    """The language asked for (None: the edition's), if the edition is written in it."""
+    language = language or atlas.edition.language
+    if language not in atlas.edition.languages:
+        raise InputError(
+            [
+                Problem(
+                    display_path(Path(data_dir) / "atlas.yaml"),
+                    0,
+                    0,
+                    "languages",
+                    f"the edition is not written in '{language}' (its languages: "
+                    f"{', '.join(atlas.edition.languages)}); add '{language}' to languages to make documents in it",
+                )
+            ]
+        )
+    return language
+
+
+def _declared_languages(data: Any, source: SourceMap) -> tuple[str, ...]:
+    """atlas.yaml's languages as written, for validating its own texts; Edition checks them."""
+    declared = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(declared, list) and all(isinstance(code, str) for code in declared):
+        return tuple(declared)
+    return DEFAULT_LANGUAGES
+
+
+def _check_catalogues(files: _Collector, edition: Edition, source: SourceMap) -> None:
+    """Every language of the edition has its labels translated (English is the labels' own)."""
+    catalogued = catalogue_languages()
+    for index, code in enumerate(edition.languages):
+        if code not in catalogued:
+            files.problems.append(
+                source.problem(
+                    ("languages", index),
+                    f"no label catalogue for '{code}' ({display_path(catalogue_path(code))}); create it with "
+                    f"pybabel init -i reports/locale/atlas.pot -d reports/locale -D atlas -l {code} "
+                    "and translate every label (README: 'Labels: the translation catalogues')",
+                )
+            )
 
 
 def _check_unique(files: _Collector, countries: dict[str, Country], sources: dict[str, SourceMap]) -> None:
@@ -325,7 +394,7 @@ def _check_unique(files: _Collector, countries: dict[str, Country], sources: dic
                     ("code",), f"ISO code '{country.code}' is already used by {where(*earlier)}; a country has one file"
                 )
             )
-        for language in LANGUAGES:
+        for language in files.languages:
             name = country.name.get(language)
             key = ("name", language, unicodedata.normalize("NFKC", " ".join(name.split())).casefold())
             if earlier := first(slug, key, ("name", language)):
@@ -435,10 +504,14 @@ class SpecFile(Generic[M]):
 
 
 def load_spec(
-    model: type[M], path: Path, texts: list[TextSource] | None = None, inputs: Inputs | None = None
+    model: type[M],
+    path: Path,
+    languages: Sequence[str],
+    texts: list[TextSource] | None = None,
+    inputs: Inputs | None = None,
 ) -> SpecFile[M]:
-    """A spec file (a briefing pack, an event) read and checked like any data file, with its
-    Markdown text from <name>.md (<name>.de.md in German) if there is one. The texts it
+    """A spec file (a briefing pack, an event) read and checked like any data file, in the edition's
+    `languages`, with its Markdown text from <name>.md (<name>.de.md in German) if there is one. The texts it
     holds are added to `texts`, for the translators' coverage report.
 
     Problems are returned, not raised, so that the caller adds those of the references it checks
@@ -446,9 +519,11 @@ def load_spec(
     """
     path = Path(path)
     files = _Collector(path.parent, inputs or Inputs())
+    files.languages = tuple(languages)
     loaded = files.yaml(path)
     spec = files.validate(model, *loaded) if loaded else None
     text = _localized_text(files, path.with_suffix(""))
+    files.undeclared_languages()
     if texts is not None:
         texts += files.texts
     data, source = loaded if loaded else (None, None)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,8 +27,9 @@ from pydantic import (
 
 from .figures import FigureError, parse_whole_number
 
-LANGUAGES = ("en", "de")
-Language = Literal["en", "de"]
+# The languages of an edition that declares none (atlas.yaml's `languages:`): those of the
+# editions made before the declaration, the sealed 2022 one among them.
+DEFAULT_LANGUAGES = ("en", "de")
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TERRITORIES = frozenset(code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2)
@@ -46,7 +47,17 @@ def _territory_code(value: str) -> str:
     return value
 
 
+def _language_code(value: str) -> str:
+    """A BCP 47 language tag Babel knows ('fr', 'es', 'zh-Hant', 'fa-AF'), written as HTML's lang wants it."""
+    try:
+        Locale.parse(value, sep="-")
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise ValueError(f"expected a language code (like 'fr', 'ja' or 'zh-Hant'), got '{value}'") from None
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_slug)]
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -72,11 +83,13 @@ class Text(str):
         return str(self), self.language
 
 
-class Localized(RootModel[dict[Language, NonEmpty]]):
-    """A text per language; English is required, German falls back to it."""
+class Localized(RootModel[dict[LanguageCode, NonEmpty]]):
+    """A text per language; English is required, the other languages fall back to it. Which
+    languages a text may be written in is the edition's choice (atlas.yaml's `languages:`),
+    checked by the loader where it knows the edition."""
 
     model_config = ConfigDict(frozen=True)
-    root: Annotated[dict[Language, NonEmpty], BeforeValidator(_plain_string_is_english)]
+    root: Annotated[dict[LanguageCode, NonEmpty], BeforeValidator(_plain_string_is_english)]
 
     @model_validator(mode="after")
     def _english_required(self):
@@ -93,16 +106,29 @@ class Localized(RootModel[dict[Language, NonEmpty]]):
         return Text(self.root["en"], "en")
 
 
-def _territory_names(data):
+def edition_languages(info: ValidationInfo) -> tuple[str, ...]:
+    """The languages of the edition being loaded, passed by the loader as validation context."""
+    return tuple((info.context or {}).get("languages", DEFAULT_LANGUAGES))
+
+
+# A line of a postal address: as written for every language ('OAG Haus 4F', '7-5-56 Akasaka'), or
+# per language where readers need their own form ({en: "Japan", fr: "Japon"}).
+AddressLine = NonEmpty | Localized
+
+
+def _territory_names(data, info: ValidationInfo):
     """Names the data does not give in a language, from Babel's territory names for the code.
 
     An editor writes a country's name in every language only where it differs from
-    common usage; Babel knows 'Kasachstan' for KZ.
+    common usage; Babel knows 'Kasachstan' for KZ and 'Kazajistán' for it in Spanish.
     """
     if isinstance(data, dict) and isinstance(data.get("code"), str) and "name" in data:
         names = _plain_string_is_english(data["name"])
         if isinstance(names, dict):
-            known = {language: Locale(language).territories.get(data["code"]) for language in LANGUAGES}
+            known = {
+                language: Locale.parse(language, sep="-").territories.get(data["code"])
+                for language in edition_languages(info)
+            }
             names = {**{k: v for k, v in known.items() if v}, **names}
             data = {**data, "name": names}
     return data
@@ -159,9 +185,22 @@ class Edition(Record):
     date: dt.date
     isbn: Annotated[str, AfterValidator(_isbn13)] | None = None
     licence: NonEmpty
-    language: Language = "en"
+    language: LanguageCode = "en"  # of a document built without --lang
+    # The languages its texts are written in: each has a label catalogue (reports/locale/).
+    languages: list[LanguageCode] = Field(default=list(DEFAULT_LANGUAGES), min_length=1)
     rating_scale: RatingScale
     limits: Limits = Limits()
+
+    @model_validator(mode="after")
+    def _languages_declared(self):
+        doubled = sorted({code for code in self.languages if self.languages.count(code) > 1})
+        if doubled:
+            raise ValueError(f"languages: {', '.join(doubled)} given twice")
+        if "en" not in self.languages:
+            raise ValueError("languages: English ('en') is required: every text is written in English first")
+        if self.language not in self.languages:
+            raise ValueError(f"language: '{self.language}' is not one of languages ({', '.join(self.languages)})")
+        return self
 
 
 class Interest(Record):
@@ -185,8 +224,8 @@ class Region(Record):
 
     @model_validator(mode="before")
     @classmethod
-    def _names_from_babel(cls, data):
-        return _territory_names(data)
+    def _names_from_babel(cls, data, info: ValidationInfo):
+        return _territory_names(data, info)
 
 
 def _not_in_future(value: dt.date) -> dt.date:
@@ -199,7 +238,7 @@ class Population(Record):
     value: int
     approximate: bool = False
     as_of: Annotated[dt.date, AfterValidator(_not_in_future)]
-    source: NonEmpty
+    source: Localized
 
     @model_validator(mode="before")
     @classmethod
@@ -215,7 +254,7 @@ class Population(Record):
 
 class Office(Record):
     name: Localized
-    address: list[NonEmpty] = Field(min_length=1)
+    address: list[AddressLine] = Field(min_length=1)
 
 
 class Ratings(Record):
@@ -289,6 +328,9 @@ class Country(Record):
     slug: str = ""  # the file name, filled in by the loader
     code: Annotated[str, AfterValidator(_iso_code)]
     name: Localized
+    # The name in the country's own language(s) and script, by language tag: {ja: "日本"}; printed
+    # beside the name in the reader's language, marked with its language (and direction).
+    native_name: dict[LanguageCode, NonEmpty] = {}
     capital: Localized
     region: Slug
     population: Population
@@ -297,8 +339,8 @@ class Country(Record):
 
     @model_validator(mode="before")
     @classmethod
-    def _names_from_babel(cls, data):
-        return _territory_names(data)
+    def _names_from_babel(cls, data, info: ValidationInfo):
+        return _territory_names(data, info)
 
     @model_validator(mode="after")
     def _one_assessment_per_interest(self):

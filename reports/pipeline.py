@@ -27,8 +27,8 @@ from .charts import use_cache as use_chart_cache
 from .documents import Document
 from .documents.book import Book
 from .glyphs import check_glyphs
+from .i18n import catalogue_languages
 from .inputs import Inputs
-from .model import LANGUAGES
 from .output import write_atomic
 from .pages import PROJECT, EmbeddedFile, Page
 from .preflight import book_checks, preflight
@@ -66,8 +66,8 @@ class BuildOptions:
     def check(self) -> None:
         """Options that cannot work, reported before anything is loaded or started."""
         problems = []
-        if self.language is not None and self.language not in LANGUAGES:
-            problems.append(f"language '{self.language}': expected one of {', '.join(LANGUAGES)}")
+        if self.language is not None and self.language not in catalogue_languages():
+            problems.append(f"language '{self.language}': expected one of {', '.join(catalogue_languages())}")
         if self.profile not in PROFILES:
             problems.append(f"profile '{self.profile}': expected one of {', '.join(PROFILES)}")
         if self.jobs is not None and self.jobs < 1:

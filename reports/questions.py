@@ -1,8 +1,8 @@
 """The five key questions every assessment answers: one table, read by the loader, documents and templates.
 
 Each question has its id (the key in ratings and answers), its label as a heading (English, translated
-where it is printed, like every label), the '## ' headings an editor may write for it in an assessment's
-Markdown file, and whether it is rated.
+where it is printed, like every label) and whether it is rated. The '## ' headings an editor may write
+for it in an assessment's Markdown file are its label in any language with a catalogue (reports/texts.py).
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ from .i18n import N_
 class KeyQuestion:
     id: str
     label: str  # English; translate with the document's gettext where it is printed
-    headings: tuple[str, ...]  # accepted Markdown headings, lower case, the English one first
     rated: bool  # the recommendation is answered in prose only
 
 
 QUESTIONS = (
-    KeyQuestion("relevance", N_("Relevance"), ("relevance", "relevanz"), rated=True),
-    KeyQuestion("willingness", N_("Willingness"), ("willingness", "bereitschaft"), rated=True),
-    KeyQuestion("status_quo", N_("Status quo"), ("status quo",), rated=True),
-    KeyQuestion("potential", N_("Potential"), ("potential", "potenzial"), rated=True),
-    KeyQuestion(
-        "recommendation", N_("Policy recommendation"), ("policy recommendation", "politikempfehlung"), rated=False
-    ),
+    KeyQuestion("relevance", N_("Relevance"), rated=True),
+    KeyQuestion("willingness", N_("Willingness"), rated=True),
+    KeyQuestion("status_quo", N_("Status quo"), rated=True),
+    KeyQuestion("potential", N_("Potential"), rated=True),
+    KeyQuestion("recommendation", N_("Policy recommendation"), rated=False),
 )
 
 KEY_QUESTIONS = tuple(question.id for question in QUESTIONS)  # in the order an assessment answers them

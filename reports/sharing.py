@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pikepdf
+from fontTools.misc.psCharStrings import T2CharString
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 from pikepdf import Array, Dictionary
@@ -122,19 +123,13 @@ def _merged_fonts(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> dict[tu
 
 def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.Dictionary | None:
     """One Type0 font for all subsets of one face, or None where they cannot be merged safely
-    (not TrueType outlines, a CIDSet to keep, an encoding other than Identity-H)."""
+    (outlines neither TrueType nor OpenType CFF, a CIDSet to keep, an encoding other than Identity-H)."""
     descendants = [font.DescendantFonts[0] for font in fonts]
     descriptors = [d.FontDescriptor for d in descendants]
-    if not all(
-        font.get("/Encoding") == "/Identity-H"
-        and d.get("/Subtype") == "/CIDFontType2"
-        and d.get("/CIDToGIDMap") == "/Identity"
-        and "/FontFile2" in fd
-        and "/CIDSet" not in fd
-        for font, d, fd in zip(fonts, descendants, descriptors)
-    ):
+    kinds = {_outline_kind(font, d, fd) for font, d, fd in zip(fonts, descendants, descriptors)}
+    if len(kinds) != 1 or (kind := kinds.pop()) is None:
         return None
-    program = _merged_program([bytes(fd.FontFile2.read_bytes()) for fd in descriptors])
+    program = _merged_program([bytes(fd[kind].read_bytes()) for fd in descriptors])
     if program is None:
         return None
     widths: dict[int, float] = {}
@@ -147,7 +142,10 @@ def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.
                 unicode.setdefault(cid, text)  # the first chapter's, as one piece maps a glyph once
     first, first_descriptor = fonts[0], descriptors[0]
     descriptor = Dictionary({key: value for key, value in first_descriptor.items()})
-    descriptor.FontFile2 = book.make_stream(program, Length1=len(program))
+    if kind == "/FontFile2":
+        descriptor.FontFile2 = book.make_stream(program, Length1=len(program))
+    else:
+        descriptor.FontFile3 = book.make_stream(program, Subtype=pikepdf.Name.OpenType)
     descriptor.FontBBox = Array(
         [
             min(float(fd.FontBBox[0]) for fd in descriptors),
@@ -166,34 +164,41 @@ def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.
     return book.make_indirect(font)
 
 
-def _merged_program(programs: list[bytes]) -> bytes | None:
-    """The glyphs of every subset in one TrueType font, each at its glyph id.
+def _outline_kind(font: pikepdf.Object, descendant: pikepdf.Object, descriptor: pikepdf.Object) -> str | None:
+    """The key of the font file in a subset that can be merged: TrueType outlines (/FontFile2, glyph id =
+    CID) or OpenType with CFF outlines (/FontFile3, CID-keyed, so its glyph ids are the CIDs too)."""
+    if font.get("/Encoding") != "/Identity-H" or "/CIDSet" in descriptor:
+        return None
+    if descendant.get("/Subtype") == "/CIDFontType2" and descendant.get("/CIDToGIDMap") == "/Identity":
+        return "/FontFile2" if "/FontFile2" in descriptor else None
+    if descendant.get("/Subtype") == "/CIDFontType0" and "/FontFile3" in descriptor:
+        return "/FontFile3" if descriptor.FontFile3.get("/Subtype") == "/OpenType" else None
+    return None
 
-    Glyphs are copied as their bytes (a composite glyph names its parts by glyph id, the same in
-    every subset); only the subset with the most glyph ids is read as a font."""
+
+def _merged_program(programs: list[bytes]) -> bytes | None:
+    """The glyphs of every subset in one font, each at its glyph id; only the subset with the most glyph
+    ids is read as a font, the others' glyphs are copied into it."""
     if len(set(programs)) == 1:
         return programs[0]
     try:
         # recalcTimestamp=False: the same chapters give the same bytes (a saved font would carry the time).
         fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True) for program in programs]
         fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
-        base = fonts[0]
+        base, others = fonts[0], fonts[1:]
         identity = (base["head"].unitsPerEm, base["head"].created, base["head"].fontRevision)
         if any((f["head"].unitsPerEm, f["head"].created, f["head"].fontRevision) != identity for f in fonts):
             return None  # not subsets of one original font
-        order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
-        present = set(_outlines(base))
-        for other in fonts[1:]:
-            metrics = _metrics(other)
-            for gid, data in _outlines(other).items():
-                if gid not in present:
-                    glyf.glyphs[order[gid]] = Glyph(data)
-                    hmtx[order[gid]] = metrics[gid]
-                    present.add(gid)
+        if "glyf" in base:
+            _copy_truetype_glyphs(base, others)
+        elif "CFF " not in base or not _copy_cff_glyphs(base, others):
+            return None
+        hmtx, order = base["hmtx"], base.getGlyphOrder()
+        for other in others:
             # A glyph without an outline (a space) still has its advance: keep it, or it prints 0 wide.
-            for gid, (advance, _) in enumerate(metrics):
+            for gid, (advance, bearing) in enumerate(_metrics(other)):
                 if advance != 0 and hmtx[order[gid]][0] == 0:
-                    hmtx[order[gid]] = metrics[gid]
+                    hmtx[order[gid]] = (advance, bearing)
         for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph device tables, optional: not kept stale
             if table in base:
                 del base[table]
@@ -202,6 +207,86 @@ def _merged_program(programs: list[bytes]) -> bytes | None:
         return output.getvalue()
     except Exception:  # a font fontTools cannot read: the subsets stay as they are
         return None
+
+
+def _copy_truetype_glyphs(base: TTFont, others: list[TTFont]) -> None:
+    """Copy into the base font the outlines only the others have, as their bytes (a composite glyph
+    names its parts by glyph id, the same in every subset)."""
+    order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
+    present = set(_outlines(base))
+    for other in others:
+        metrics = _metrics(other)
+        for gid, data in _outlines(other).items():
+            if gid not in present:
+                glyf.glyphs[order[gid]] = Glyph(data)
+                hmtx[order[gid]] = metrics[gid]
+                present.add(gid)
+
+
+def _copy_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:
+    """Copy into the base font the CFF charstrings only the others have, as their bytes, with their font
+    dictionary.
+
+    The subsets are CID-keyed (glyph id = CID) and without subroutines (WeasyPrint desubroutinizes), so a
+    charstring stands alone; its widths and hints refer to its font dictionary's Private values, so the
+    subsets must have the same font dictionaries in the same order, or False (nothing is merged). The
+    bounding boxes are the union of the subsets' (recalculating them would draw every glyph)."""
+    top = base["CFF "].cff.topDictIndex[0]
+    dictionaries = _font_dictionaries(top)
+    if dictionaries is None:
+        return False
+    order, charstrings, hmtx = base.getGlyphOrder(), top.CharStrings, base["hmtx"]
+    vertical = base["vmtx"] if "vmtx" in base else None
+    present = _charstring_gids(top)
+    for other in others:
+        other_top, other_order = other["CFF "].cff.topDictIndex[0], other.getGlyphOrder()
+        if _font_dictionaries(other_top) != dictionaries:
+            return False
+        metrics = _metrics(other)
+        vertical_metrics = _metrics(other, vertical=True) if vertical is not None and "vmtx" in other else None
+        for gid in sorted(_charstring_gids(other_top) - present):
+            fd = other_top.FDSelect[gid]
+            charstrings[order[gid]] = T2CharString(
+                bytecode=other_top.CharStrings[other_order[gid]].bytecode,
+                private=top.FDArray[fd].Private,
+                globalSubrs=top.GlobalSubrs,
+            )
+            top.FDSelect[gid] = fd
+            hmtx[order[gid]] = metrics[gid]
+            if vertical is not None and vertical_metrics is not None:
+                vertical[order[gid]] = vertical_metrics[gid]
+            present.add(gid)
+    fonts = [base, *others]
+    head = base["head"]
+    head.xMin, head.yMin = min(f["head"].xMin for f in fonts), min(f["head"].yMin for f in fonts)
+    head.xMax, head.yMax = max(f["head"].xMax for f in fonts), max(f["head"].yMax for f in fonts)
+    boxes = [f["CFF "].cff.topDictIndex[0].FontBBox for f in fonts]
+    top.FontBBox = [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+    base.recalcBBoxes = False
+    return True
+
+
+def _font_dictionaries(top: Any) -> list[tuple] | None:
+    """A CID-keyed CFF font's font dictionaries as comparable values (name and Private values), or None
+    for a font that is not CID-keyed."""
+    if not hasattr(top, "FDArray"):
+        return None
+    return [
+        (getattr(fd, "FontName", None), sorted((key, repr(value)) for key, value in fd.Private.rawDict.items()))
+        for fd in top.FDArray
+    ]
+
+
+def _charstring_gids(top: Any) -> set[int]:
+    """The glyph ids whose charstring does more than end (the others are places a subset keeps,
+    RETAIN_GIDS), read from the lengths in the CharStrings index without reading a charstring."""
+    offsets = top.CharStrings.charStringsIndex.offsets
+    return {gid for gid in range(len(offsets) - 1) if offsets[gid + 1] - offsets[gid] != 1}
 
 
 def _outlines(font: TTFont) -> dict[int, bytes]:
@@ -218,11 +303,12 @@ def _outlines(font: TTFont) -> dict[int, bytes]:
     }
 
 
-def _metrics(font: TTFont) -> list[tuple[int, int]]:
-    """(advance, left side bearing) of every glyph id, read from the font's hmtx as it is (at once:
+def _metrics(font: TTFont, vertical: bool = False) -> list[tuple[int, int]]:
+    """(advance, side bearing) of every glyph id, read from the font's hmtx (or vmtx) as it is (at once:
     a book's subsets each carry every glyph id of the face)."""
-    count = struct.unpack(">H", font.reader["hhea"][34:36])[0]
-    horizontal, glyphs = font.reader["hmtx"], font["maxp"].numGlyphs
+    header, table = ("vhea", "vmtx") if vertical else ("hhea", "hmtx")
+    count = struct.unpack(">H", font.reader[header][34:36])[0]
+    horizontal, glyphs = font.reader[table], font["maxp"].numGlyphs
     metrics = list(struct.iter_unpack(">Hh", horizontal[: 4 * min(count, glyphs)]))
     if glyphs > count:  # the rest share the last advance and have only their bearings
         bearings = struct.unpack_from(f">{glyphs - count}h", horizontal, 4 * count)

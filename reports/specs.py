@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from .inputs import Inputs
 from .loader import load_spec
-from .model import Atlas, Country, Localized, NonEmpty, Record, Slug
+from .model import AddressLine, Atlas, Country, LanguageCode, Localized, NonEmpty, Record, Slug
 from .problems import InputError, Problem, display_path
 from .yamlsource import SourceMap
 
@@ -45,7 +45,7 @@ class Contact(Record):
     name: NonEmpty
     role: Localized | None = None
     organisation: Localized | None = None
-    address: list[NonEmpty] = []
+    address: list[AddressLine] = []
     phone: NonEmpty | None = None
     email: NonEmpty | None = None
 
@@ -86,7 +86,7 @@ class Pack:
 
 
 def load_pack(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Pack:
-    read = load_spec(PackSpec, path, texts, inputs)
+    read = load_spec(PackSpec, path, atlas.edition.languages, texts, inputs)
     spec, source, notes, problems = read.spec, read.source, read.text, list(read.problems)
     if spec is None or source is None:
         # Its countries are checked all the same: every problem of the file in one run.
@@ -147,13 +147,13 @@ ClockTime = Annotated[dt.time, BeforeValidator(_clock_time)]
 
 
 class Venue(Record):
-    name: NonEmpty
-    address: list[NonEmpty] = []
+    name: Localized
+    address: list[AddressLine] = []
 
 
 class Speaker(Record):
     name: NonEmpty
-    name_native: NonEmpty | None = None  # the name in its own script, e.g. Japanese
+    name_native: dict[LanguageCode, NonEmpty] = {}  # the name in its own script, by its language: {ja: "岩間 陽子"}
     title: NonEmpty | None = None  # "Dr.", "Prof. Dr.", "H.E."
     part: Literal["keynote", "panel"]
     role: Localized
@@ -186,7 +186,7 @@ class EventSpec(Record):
     series: Localized
     date: dt.date
     venue: Venue
-    host: NonEmpty
+    host: NonEmpty | Localized  # a name as written for every language, or per language
     topics: list[Localized] = []
     programme: list[Session] = Field(min_length=1)
     speakers: dict[Slug, Speaker] = Field(min_length=1)
@@ -205,7 +205,7 @@ class Event:
 
 
 def load_event(path: Path, atlas: Atlas, texts: list | None = None, inputs: Inputs | None = None) -> Event:
-    read = load_spec(EventSpec, path, texts, inputs)
+    read = load_spec(EventSpec, path, atlas.edition.languages, texts, inputs)
     spec, source, review, problems = read.spec, read.source, read.text, list(read.problems)
     if review is None and not Path(path).with_suffix(".md").exists():  # (one that cannot be read says why)
         problems.append(

@@ -8,8 +8,11 @@ file or touch the network because of what an editor typed.
 
 from __future__ import annotations
 
+from functools import cache
+
 from markupsafe import Markup
 
+from .i18n import Language, catalogue_languages
 from .markdown import to_html
 from .problems import Problem
 from .questions import KEY_QUESTIONS, LABELS, QUESTIONS
@@ -17,8 +20,15 @@ from .texts_check import ANSWER_HEADINGS, check_text
 
 __all__ = ["check_text", "render", "split_answers"]
 
-_QUESTION_BY_HEADING = {heading: q.id for q in QUESTIONS for heading in q.headings}
 _ENGLISH_HEADINGS = ", ".join(f"'## {LABELS[q]}'" for q in KEY_QUESTIONS)
+
+
+@cache
+def _question_by_heading(languages: tuple[str, ...]) -> dict[str, str]:
+    """A key question's '## ' heading in every language with a catalogue, lower case -> its id:
+    'relevance', 'relevanz', 'pertinence', 'relevancia' -> 'relevance'. A new language's
+    assessments are written with the headings its catalogue gives."""
+    return {Language(code).gettext(question.label).lower(): question.id for code in languages for question in QUESTIONS}
 
 
 def render(markdown: str, language: str = "en", heading_shift: int = 0) -> Markup:
@@ -49,7 +59,7 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
         if line.startswith("## "):
             close()
             heading = line[3:].strip()
-            question = _QUESTION_BY_HEADING.get(heading.lower())
+            question = _question_by_heading(catalogue_languages()).get(heading.lower())
             if question is None:
                 problems.append(
                     Problem(

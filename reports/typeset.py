@@ -279,10 +279,9 @@ def _finisher(profile: Profile, fingerprint: bytes, color_profiles: frozenset[by
         _compress_once(pdf, color_profiles)
         _scope_table_headers(pdf)
         _one_link_annotation_per_link(pdf)
-        for stream in pdf.objects:
-            if isinstance(stream, pydyf.Stream):
-                stream.__class__ = _ended(type(stream))
+        end_every_stream(pdf)
         _tag_footnotes(pdf, fingerprint.hex()[:8])
+        _map_every_glyph_to_text(pdf)
         if profile.no_annotations:
             for page in pdf.objects:
                 if isinstance(page, dict) and page.get("Type") == "/Page":
@@ -296,6 +295,26 @@ def _finisher(profile: Profile, fingerprint: bytes, color_profiles: frozenset[by
                     ]
 
     return finisher
+
+
+_EMPTY_MAPPING = re.compile(rb"^(<[0-9a-f]{4}>) <>$")
+
+
+def _map_every_glyph_to_text(pdf) -> None:
+    """Give a glyph whose text its neighbour carries a zero-width space in the font's ToUnicode map.
+
+    In Bengali (and other Indic scripts) a vowel sign written after its consonant is drawn before it
+    ('দে': the glyph of ে, then that of দ). WeasyPrint gives the cluster's text to the consonant's glyph
+    and an empty text to the sign's, which PDF/UA refuses as a malformed map; U+200B keeps the text
+    as written when it is extracted or read out."""
+    for stream in pdf.objects:
+        chunks = getattr(stream, "stream", None)
+        if isinstance(chunks, list) and any(
+            isinstance(chunk, bytes) and chunk.endswith(b"beginbfchar") for chunk in chunks
+        ):
+            stream.stream = [
+                _EMPTY_MAPPING.sub(rb"\1 <200b>", chunk) if isinstance(chunk, bytes) else chunk for chunk in chunks
+            ]
 
 
 def _compress_once(pdf, contents: frozenset[bytes]) -> None:
@@ -341,13 +360,31 @@ def _ended_data(self) -> bytes:
     return written[: -len(b"\nendstream")] + b"\r\nendstream" if written.endswith(b"\r\nendstream") else written
 
 
-_ENDED: dict[type, type] = {}  # a stream class -> the same, ending its data unambiguously
+_ENDED: dict[type, type] = {}  # a stream class (or a document's) -> the same, ending its (streams') data unambiguously
 
 
 def _ended(stream_class: type) -> type:
     if stream_class not in _ENDED:
         _ENDED[stream_class] = type(stream_class.__name__, (stream_class,), {"data": property(_ended_data)})
     return _ENDED[stream_class]
+
+
+def end_every_stream(pdf) -> None:
+    """Every stream of the document ends its data unambiguously (see _ended_data): those it has, and the
+    object and cross-reference streams pydyf adds while it writes the file."""
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream):
+            stream.__class__ = _ended(type(stream))
+    document_class = type(pdf)
+    if document_class not in _ENDED:
+
+        def add_object(self, item) -> None:
+            if isinstance(item, pydyf.Stream):
+                item.__class__ = _ended(type(item))
+            document_class.add_object(self, item)
+
+        _ENDED[document_class] = type(document_class.__name__, (document_class,), {"add_object": add_object})
+    pdf.__class__ = _ENDED[document_class]
 
 
 def _one_link_annotation_per_link(pdf) -> None:

@@ -6,12 +6,14 @@ its parser the same rules with `apply`) and every short text a template prints, 
 a running head, a source, an office line (`typographic`, through the filters of reports/html.py),
 a chart's label (`plain`, through reports/i18n.py's Language.plain).
 Straight quotes become the language's ("…" and '…' are “…” and ‘…’ in English, „…“ and ‚…‘ in
-German), an apostrophe becomes ’ in every language, and -- a dash. Web addresses are set apart
+German, «…» in French and Spanish), an apostrophe becomes ’ in every language, and -- a dash; in
+French the space before ; : ! ? is one that does not break. Web addresses are set apart
 before (reports/addresses.py), so nothing in them changes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
@@ -22,17 +24,57 @@ from markupsafe import Markup
 
 from . import addresses
 
-QUOTES = {"en": "“”‘’", "de": "„“‚‘"}  # double open, double close, single open, single close
+# Double open, double close, single open, single close, per language; a language not listed here takes
+# the English marks (`quotes`) until someone adds its own. French sets a narrow no-break space (U+202F)
+# inside its guillemets; Spanish uses guillemets without spaces, and English quotes inside them (the
+# Real Academia's order: «…“…”…»).
+QUOTES = {
+    "en": ["“", "”", "‘", "’"],
+    "de": ["„", "“", "‚", "‘"],
+    "fr": ["«\u202f", "\u202f»", "“", "”"],
+    "es": ["«", "»", "“", "”"],
+}
+
+
+def quotes(language: str) -> list[str]:
+    return QUOTES.get(language, QUOTES["en"])
+
+
+# The space a language sets before (or after) a mark, where the editor typed a plain one: French keeps
+# a narrow no-break space before ; ! ? and inside guillemets typed as such, a no-break space before a
+# colon, so that a mark never starts a line.
+_SPACED_MARKS = {
+    "fr": [
+        (re.compile(r" +([;!?»])"), "\u202f\\1"),
+        (re.compile(r"« +"), "«\u202f"),
+        (re.compile(r" +:"), "\u00a0:"),
+    ],
+}
+
+
+def _spaced_marks(language: str):
+    rules = _SPACED_MARKS[language]
+
+    def rule(state: StateCore) -> None:
+        for block in state.tokens:
+            for token in block.children or []:
+                if token.type == "text":
+                    for pattern, replacement in rules:
+                        token.content = pattern.sub(replacement, token.content)
+
+    return rule
 
 
 def apply(md: MarkdownIt, language: str) -> MarkdownIt:
     """Give a parser the typography of a language; its addresses are rendered by the `address`
     function in the render env (breakable in full where none is given)."""
     md.options["typographer"] = True
-    md.options["quotes"] = QUOTES[language]
+    md.options["quotes"] = quotes(language)
     md.enable(["replacements", "smartquotes"])
     md.core.ruler.before("replacements", "addresses", _mark_addresses)
     md.add_render_rule("address", _render_address)
+    if language in _SPACED_MARKS:
+        md.core.ruler.after("smartquotes", "spaced_marks", _spaced_marks(language))
     return md
 
 

@@ -206,6 +206,7 @@ SAMPLES = {
     "sealed": ("archive", "--edition", EDITION, "--archive-dir", "ARCHIVE"),  # into ARCHIVE/<year>
     # books typeset in chapters by two workers into an empty cache; the pack without a cache
     "asia-pacific": ("region", "asia-pacific", "--jobs", "2", "--quiet", "-o", "OUT"),
+    "asia-pacific-archive": ("region", "asia-pacific", "--profile", "archive", "--jobs", "2", "--quiet", "-o", "OUT"),
     "atlas": ("atlas", "--jobs", "2", "--quiet", "-o", "OUT"),
     "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
     "site": ("site", "--jobs", "2", "--quiet", "-o", "SITE"),  # the web edition, its PDFs built into an empty cache
@@ -220,6 +221,7 @@ FIXTURES = {
     "diff_build": ["diff"],
     "sealed_build": ["sealed"],
     "region_book": ["asia-pacific"],
+    "region_archive": ["asia-pacific-archive"],
     "atlas_book": ["atlas"],
     "pack_book": ["pack"],
     "site_build": ["site"],
@@ -339,6 +341,12 @@ def sealed_build(samples) -> Built:
 def region_book(samples) -> Built:
     """The Asia-Pacific region dossier, typeset in chapters by two workers into an empty cache."""
     return samples["asia-pacific"]
+
+
+@pytest.fixture(scope="session")
+def region_archive(samples) -> Path:
+    """The Asia-Pacific region dossier in the archive profile, typeset in chapters by two workers."""
+    return samples["asia-pacific-archive"].path
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ BAD_INPUTS = {
         "data/countries/japan.yaml:5:1: populaton: unknown key 'populaton'",
     ),
     "missing field": (
-        (JAPAN, 'capital: {en: "Tokyo", de: "Tokio"}\n', ""),
+        (JAPAN, 'capital: {en: "Tokyo", de: "Tokio", fr: "Tokyo", es: "Tokio"}\n', ""),
         "data/countries/japan.yaml:1:1: capital: required field is missing",
     ),
     "unknown region": (

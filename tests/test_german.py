@@ -195,13 +195,9 @@ def test_coverage_report_names_exactly_the_missing_texts(data_copy, capsys):
     )
     japan_yaml = data_copy / "countries/japan.yaml"
     text = japan_yaml.read_text(encoding="utf-8")
-    first_summary = re.search(r'^    summary: (".*")$', text, re.M)
     japan_yaml.write_text(
         text.replace(
-            first_summary.group(0),
-            f"    summary:\n      en: {first_summary.group(1)}\n"
-            '      de: "Japan ist einer der engsten Wertepartner Deutschlands."',
-            1,
+            "    summary: {", '    summary: {de: "Japan ist einer der engsten Wertepartner Deutschlands.", ', 1
         ),
         encoding="utf-8",
     )
@@ -230,14 +226,14 @@ def test_check_without_language_lists_no_translations():
 # --- the catalogues -------------------------------------------------------------------------------
 
 
-def _fresh_msgids() -> set[str]:
-    """Every label in the sources now, extracted as `pybabel extract -F babel.cfg -k N_` does."""
+def _fresh_msgids() -> set[tuple[str, str | None]]:
+    """Every label in the sources now, with its context, extracted as `pybabel extract -F babel.cfg -k N_` does."""
     with open(PROJECT / "babel.cfg", encoding="utf-8") as file:
         method_map, options_map = parse_mapping_cfg(file)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
     return {
-        message if isinstance(message, str) else message[0]
-        for _, _, message, _, _ in extract_from_dir(PROJECT, method_map, options_map, keywords=keywords)
+        (message if isinstance(message, str) else message[0], context)
+        for _, _, message, _, context in extract_from_dir(PROJECT, method_map, options_map, keywords=keywords)
     }
 
 
@@ -246,20 +242,26 @@ def _catalogue(path: Path):
         return read_po(file)
 
 
-def test_every_label_in_the_sources_has_a_german_translation():
+@pytest.mark.parametrize("language", [code for code in i18n.catalogue_languages() if code != "en"])
+def test_every_label_in_the_sources_is_translated(language):
     labels = _fresh_msgids()
-    assert {"Relevance", "Page {page} of {pages}", "This section is only available in English."} <= labels
-    german = _catalogue(PROJECT / "reports/locale/de/LC_MESSAGES/atlas.po")
+    assert {("Relevance", None), ("Page {page} of {pages}", None), ("long", "figure unit")} <= labels
+    catalogue = _catalogue(i18n.catalogue_path(language))
     untranslated = sorted(
-        label for label in labels if label not in german or not german[label].string or german[label].fuzzy
+        label
+        for label, context in labels
+        if not (found := catalogue.get(label, context=context)) or not found.string or found.fuzzy
     )
     assert not untranslated, (
-        f"labels without a German translation (run the update commands in README.md and translate them): {untranslated}"
+        f"labels without a translation in {language} (run the update commands in README.md and translate them): "
+        f"{untranslated}"
     )
 
 
 def test_the_template_catalogue_is_up_to_date():
-    template = {message.id for message in _catalogue(PROJECT / "reports/locale/atlas.pot") if message.id}
+    template = {
+        (message.id, message.context) for message in _catalogue(PROJECT / "reports/locale/atlas.pot") if message.id
+    }
     assert template == _fresh_msgids(), "reports/locale/atlas.pot is stale: run the extract command in README.md"
 
 

@@ -11,6 +11,12 @@ from conftest import DATA, pdf_pages_text, run_main
 from reports.glyphs import check_glyphs, coverage, font_stacks
 from reports.problems import BuildError, InputError
 
+SCRIPTS = (
+    "Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Ethiopic, Noto Sans Devanagari, Noto Sans Bengali, "
+    "Noto Sans Thai, Noto Sans Georgian, Noto Sans Armenian"
+)
+STACKS = f"serif (Noto Serif, {SCRIPTS}, Noto Serif CJK JP) or sans (Noto Sans, {SCRIPTS}, Noto Sans CJK JP) stacks"
+
 
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
@@ -25,8 +31,8 @@ def test_a_character_no_font_covers_is_refused_with_its_place(data_copy, tmp_pat
     assert result.returncode == 2
     assert result.stderr == (
         "data/countries/japan.yaml:2:19: character '\U00013000' (U+13000 EGYPTIAN HIEROGLYPH A001) "
-        "in 'the document title' is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) "
-        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box\n1 problem found.\n"
+        f"in 'the document title' is not covered by any font of the {STACKS}; it would print as an empty box\n"
+        "1 problem found.\n"
     )
     assert not target.exists()
 
@@ -40,8 +46,7 @@ def test_a_book_refuses_it_too_and_writes_nothing(data_copy, tmp_path, capsys):
     # The first chapter that prints the name, the contents, is named.
     assert result.stderr == (
         "data/countries/japan.yaml:2:19: character '\U00013000' (U+13000 EGYPTIAN HIEROGLYPH A001) in 'Contents' "
-        "is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) or sans (Noto Sans, Noto Sans "
-        "CJK JP) stacks; it would print as an empty box\n1 problem found.\n"
+        f"is not covered by any font of the {STACKS}; it would print as an empty box\n1 problem found.\n"
     )
     assert not target.exists()
 
@@ -53,8 +58,8 @@ def test_the_document_part_is_named_when_the_text_is_in_the_body(data_copy, tmp_
     assert result.returncode == 2
     assert result.stderr == (
         "data/countries/japan.yaml:11:26: character '\U0001d11e' (U+1D11E MUSICAL SYMBOL G CLEF) in "
-        "'02 — Foundation office' is not covered by any font of the serif (Noto Serif, Noto Serif CJK JP) "
-        "or sans (Noto Sans, Noto Sans CJK JP) stacks; it would print as an empty box\n1 problem found.\n"
+        f"'02 — Foundation office' is not covered by any font of the {STACKS}; it would print as an empty box\n"
+        "1 problem found.\n"
     )
     assert not (tmp_path / "japan.pdf").exists()
 
@@ -73,8 +78,38 @@ def test_japanese_script_and_diacritics_are_set_and_embedded(data_copy, tmp_path
     assert cjk and cjk[0].split()[-5] == "yes"
 
 
-def test_stacks_come_from_the_stylesheet_with_the_cjk_fallback():
-    assert font_stacks() == {"serif": ("Noto Serif", "Noto Serif CJK JP"), "sans": ("Noto Sans", "Noto Sans CJK JP")}
+def test_stacks_come_from_the_stylesheet_with_the_scripts_and_the_cjk_fallback():
+    scripts = tuple(SCRIPTS.split(", "))
+    assert font_stacks() == {
+        "serif": ("Noto Serif", *scripts, "Noto Serif CJK JP"),
+        "sans": ("Noto Sans", *scripts, "Noto Sans CJK JP"),
+    }
+
+
+def test_check_refuses_a_character_no_font_covers_at_its_line_but_not_in_a_comment(data_copy, capsys):
+    # A comment is never printed: what it holds is no problem. The value's character is, at its own column.
+    replace_in(
+        data_copy / "countries" / "japan.yaml",
+        'native_name: {ja: "日本"}',
+        'native_name: {ja: "日本", ar: "\U00013000"}  # \U0001d11e is not printed',
+    )
+    replace_in(data_copy / "events" / "security-dialogue-2023.md", "prevention.", "prevention \U0001d11e.")
+    result = run_main(capsys, "check", "--data", data_copy)
+    assert result.returncode == 2
+
+    def place(relative: str, character: str) -> str:
+        """file:line:column of the character's first occurrence, as an editor finds it."""
+        lines = (data_copy / relative).read_text(encoding="utf-8").splitlines()
+        number = next(n for n, text in enumerate(lines, 1) if character in text)
+        return f"{(data_copy / relative).as_posix()}:{number}:{lines[number - 1].index(character) + 1}"
+
+    assert result.stderr.splitlines() == [
+        f"{place('countries/japan.yaml', chr(0x13000))}: native_name.ar: character '\U00013000' (U+13000 EGYPTIAN "
+        f"HIEROGLYPH A001) is not covered by any font of the {STACKS}; it would print as an empty box",
+        f"{place('events/security-dialogue-2023.md', chr(0x1D11E))}: character '\U0001d11e' (U+1D11E MUSICAL SYMBOL "
+        f"G CLEF) is not covered by any font of the {STACKS}; it would print as an empty box",
+        "2 problems found.",
+    ]
 
 
 @pytest.mark.parametrize("text", ["Thümmel", "Mijatović", "Hà Nội", "Łódź, Kraków", "İstanbul, Şişli, Ağrı"])

@@ -26,18 +26,6 @@ def _build(kind, data: Path, output: Path, **options) -> Path:
 
 
 @pytest.fixture(scope="module")
-def japan_pdf(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("japan")
-    return _build(CountryDossier("japan"), tests.conftest.DATA, folder / "japan.pdf")
-
-
-@pytest.fixture(scope="module")
-def region_pdf(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("region")
-    return _build(RegionDossier("asia-pacific"), tests.conftest.DATA, folder / "asia-pacific.pdf")
-
-
-@pytest.fixture(scope="module")
 def atlas_pdf(tmp_path_factory) -> Path:
     """The atlas, with Japan's means at the halves that round differently: 3.25 and 2.75."""
     folder = tmp_path_factory.mktemp("atlas")
@@ -79,8 +67,8 @@ def test_running_head_names_the_assessment_a_page_continues(japan_pdf):
     assert "04 — The region" in _head(region)  # a block that starts its page names it
 
 
-def test_each_card_refers_to_the_page_of_its_own_assessment(region_pdf):
-    pages = pdf_pages_text(region_pdf)
+def test_each_card_refers_to_the_page_of_its_own_assessment(region_book):
+    pages = pdf_pages_text(region_book.path)
     referred = {int(n) for page in pages for n in re.findall(r"\bJapan p\. (\d+)", page)}
     starts = {
         number
@@ -121,17 +109,34 @@ def test_index_page_numbers_stand_on_the_line_of_their_entry(atlas_pdf):
 
 
 @pytest.mark.parametrize("profile", ["screen", "print", "archive"])
-def test_a_book_joined_from_chapters_carries_shared_resources_once(profile, region_book):
+def test_a_book_joined_from_chapters_carries_shared_resources_once(profile, region_book, region_archive):
     """The colour profile and each face once, not once per chapter: at most 1.1 times the size of
     the same book typeset in one piece (it was 11 times in print, twice on screen)."""
     sizes = {}
+    joined = {"screen": region_book.path, "archive": region_archive}  # the session's, made of chapters
     for one_piece in (False, True):
-        if (profile, one_piece) == ("screen", False):  # the session's region book, made of chapters
-            sizes[one_piece] = region_book.path.stat().st_size
+        if not one_piece and profile in joined:
+            sizes[one_piece] = joined[profile].stat().st_size
             continue
         options = BuildOptions(data=tests.conftest.DATA, profile=profile, one_piece=one_piece, cache=None, jobs=2)
         sizes[one_piece] = len(make_pdf(RegionDossier("asia-pacific"), options).pdf)
     assert sizes[False] <= 1.1 * sizes[True], f"joined {sizes[False]} bytes, one piece {sizes[True]}"
+
+
+def test_a_joined_book_embeds_each_face_once_whatever_its_outlines(region_book):
+    """Each chapter subsets the faces it uses; joined, the subsets of one face become one font. The
+    CJK face of China's, Japan's and Taiwan's own names has CFF outlines (OpenType, /FontFile3),
+    the others TrueType: both kinds are merged, and every name still reads as written."""
+    with pikepdf.open(region_book.path) as pdf:
+        descriptors = [
+            o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+        ]
+        faces = [str(d.FontName).split("+", 1)[1] for d in descriptors if "/FontFile2" in d or "/FontFile3" in d]
+        cff = [str(d.FontName) for d in descriptors if "/FontFile3" in d]
+    assert len(cff) == 1, cff
+    assert len(faces) == len(set(faces)), sorted(faces)
+    text = " ".join(pdf_pages_text(region_book.path))
+    assert all(name in text for name in ("中国", "日本", "臺灣"))
 
 
 ADDRESS = (

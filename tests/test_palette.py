@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pikepdf
 import pytest
-from conftest import PROJECT, run_build
+from conftest import PROJECT
 
 _DEVICE_CMYK = re.compile(r"--([\w-]+):\s*device-cmyk\(([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\)")
 
@@ -43,11 +43,8 @@ def _painted(pdf: pikepdf.Pdf) -> dict[str, set[tuple[float, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def japan_print(tmp_path_factory):
-    path = tmp_path_factory.mktemp("print") / "japan-print.pdf"
-    result = run_build("country", "japan", "--profile", "print", "-o", path)
-    assert result.returncode == 0, result.stderr
-    with pikepdf.open(path) as pdf:
+def japan_print(japan_profiles):
+    with pikepdf.open(japan_profiles["print"]) as pdf:
         yield _painted(pdf)
 
 

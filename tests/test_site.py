@@ -298,14 +298,15 @@ def test_every_page_links_its_pdfs_built_in_its_language(site):
         f"../../pdf/atlas-{EDITION}.pdf",
     ]
     for language in LANGUAGES:
-        for name, words in (
-            ("countries/japan.pdf", {"en": "Country dossier", "de": "Länderdossier"}),
-            ("regions/asia-pacific.pdf", {"en": "Region dossier", "de": "Regionaldossier"}),
-            (f"atlas-{EDITION}.pdf", {"en": "Partner Atlas", "de": "Partneratlas"}),
-        ):
-            reader = pypdf.PdfReader(site / language / "pdf" / name)
-            assert reader.trailer["/Root"]["/Lang"] == language
-            assert words[language] in reader.metadata.title, (language, name)
+        for name in ("countries/japan.pdf", "regions/asia-pacific.pdf", f"atlas-{EDITION}.pdf"):
+            assert pypdf.PdfReader(site / language / "pdf" / name).trailer["/Root"]["/Lang"] == language, name
+    for language, name, title in (
+        ("en", "countries/japan.pdf", "Japan: Country dossier"),
+        ("de", "countries/japan.pdf", "Japan: Länderdossier"),
+        ("de", "regions/asia-pacific.pdf", "Asien und Pazifik: Regionaldossier"),
+        ("de", f"atlas-{EDITION}.pdf", f"Partneratlas {EDITION}"),
+    ):
+        assert pypdf.PdfReader(site / language / "pdf" / name).metadata.title.startswith(title), (language, name)
 
 
 def test_the_data_files_hold_the_facts_and_ratings_of_the_data(site):

@@ -98,5 +98,7 @@ def test_english_texts_in_a_german_book_are_tagged_english(japan_de):
         "Head of the Japan country programme",  # the author's role
     ):
         assert written_in_english in english
-    assert {language for language, _ in tagged} == {"en"}  # German, the book's, is not marked again
+    # German, the book's, is not marked again; Japan's own name is Japanese
+    assert {language for language, _ in tagged} == {"en", "ja"}
+    assert [text for language, text in tagged if language == "ja"] == ["日本"]
     assert not {"Politikempfehlung", "Quellen", "Relevanz"} & set(english.split())

@@ -22,7 +22,7 @@ from ..i18n import N_, Language
 from ..inputs import Inputs
 from ..kinds import AtlasEdition, CountryDossier, DocumentKind, RegionDossier
 from ..loader import load_atlas
-from ..model import LANGUAGES, Atlas
+from ..model import Atlas
 from ..output import replace_folder
 from ..pages import STYLES, TEMPLATES
 from ..palette import colours
@@ -143,8 +143,8 @@ def _pdfs(
 
 
 def site_languages(atlas: Atlas) -> tuple[str, ...]:
-    """The languages the site is made in: every language the atlas is written in."""
-    return LANGUAGES
+    """The languages the site is made in: every language of the edition (atlas.yaml's `languages:`)."""
+    return tuple(atlas.edition.languages)
 
 
 def _check_target(output: Path) -> None:
@@ -207,8 +207,9 @@ def _data_files(atlas: Atlas, languages: tuple[str, ...]) -> dict[str, bytes]:
 
 
 def _static_files() -> dict[str, bytes]:
-    """The stylesheets, the bundled fonts with their licence, the search script; the palette of
-    styles/atlas.css as the site's colours, so a colour is defined once for print and web."""
+    """The stylesheets, the bundled fonts with their licence, the search script; the :root of
+    styles/atlas.css (its colours and font stacks, as reports/palette.py reads it) as the site's, so a
+    colour or a face is chosen once for print and web."""
     palette = ":root {\n" + "".join(f"  --{name}: {value};\n" for name, value in sorted(colours().items())) + "}\n"
     icon = (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'

@@ -50,7 +50,7 @@ def edition_json(atlas: Atlas, languages: tuple[str, ...]) -> bytes:
                     "value": country.population.value,
                     "approximate": country.population.approximate,
                     "as_of": country.population.as_of.isoformat(),
-                    "source": country.population.source,
+                    "source": _names(country.population.source, languages),
                 },
                 "assessments": [
                     {
@@ -81,7 +81,7 @@ def facts_csv(atlas: Atlas, languages: tuple[str, ...]) -> bytes:
             "population",
             "population_approximate",
             "population_as_of",
-            "population_source",
+            *(f"population_source_{code}" for code in languages),
         ]
     ]
     for country in atlas.countries.values():
@@ -95,7 +95,7 @@ def facts_csv(atlas: Atlas, languages: tuple[str, ...]) -> bytes:
                 str(country.population.value),
                 "yes" if country.population.approximate else "no",
                 country.population.as_of.isoformat(),
-                country.population.source,
+                *(country.population.source.get(code) for code in languages),
             ]
         )
     return _csv(rows)
