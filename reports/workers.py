@@ -68,9 +68,9 @@ def keep_workers() -> None:
     each build: the preview's build process (reports/rebuild.py), which builds the same document again
     and again. A kept worker has WeasyPrint, the fonts and the parsed stylesheets of the last build
     warm: on this project's 2-core machine a region dossier's rebuild after an edit took 1.0 s with
-    kept workers against 1.25 s with fresh ones when it was quiet, 1.3 s against 2.3 s when it was
-    busy. Kept workers still end with this process, and with a build that fails or is interrupted;
-    they hold their memory between builds and while a book is joined."""
+    kept workers against 1.2 s with fresh ones at a load average of 3, 1.3 s against 2.4 s at 5.
+    Kept workers still end with this process, and with a build that fails or is interrupted; they
+    hold their memory between builds and while a book is joined."""
     global _keeping
     _keeping = True
 
