@@ -26,7 +26,6 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
 from .pages import TypesetChapter
-from .pdfcontent import PRIVATE_DATA
 from .sharing import share_resources
 
 
@@ -100,27 +99,47 @@ def save_book(book: pikepdf.Pdf) -> bytes:
     """The book's bytes, where no stream's data ends in a carriage return (see _compress_streams).
 
     The object and cross-reference streams are made and compressed by qpdf while saving, so they are
-    checked in the saved file; when one ends in a CR (one book in a hundred or so), the book gets a
-    filler number in its private data, which changes those streams' bytes, and is saved again."""
-    for filler in range(1, 17):
-        output = io.BytesIO()
-        book.save(
-            output, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
-        )
-        with pikepdf.open(io.BytesIO(output.getvalue())) as saved:
-            if not any(
-                isinstance(obj, pikepdf.Stream)
+    checked in the saved file. When one ends in a CR (about one in 256; a book has dozens), one
+    object in each such object stream gets a filler number (a private key, which readers ignore) and
+    the file is saved again keeping its object streams as they are, so the filler changes exactly
+    the streams at fault (and the cross-reference stream, whose offsets then move)."""
+    output = _saved(book, pikepdf.ObjectStreamMode.generate)
+    for filler in range(1, 9):
+        with pikepdf.open(io.BytesIO(output)) as saved:
+            ending = [
+                obj
+                for obj in saved.objects
+                if isinstance(obj, pikepdf.Stream)
                 and obj.get("/Type") in (Name.ObjStm, Name.XRef)
                 and obj.read_raw_bytes().endswith(b"\r")
-                for obj in saved.objects
-            ):
+            ]
+            if not ending:
                 break
-        # The catalog's page-piece dictionary (ISO 32000 14.5) holds data of its writer, dated.
-        stamp = book.docinfo.get("/ModDate", book.docinfo.get("/CreationDate", pikepdf.String("D:20000101")))
-        book.Root.PieceInfo = Dictionary(
-            {f"/{PRIVATE_DATA}": Dictionary(LastModified=stamp, Private=Dictionary(Filler=filler))}
-        )
+            for stream in ending:
+                _filled(saved, stream)[_FILLER] = filler
+            output = _saved(saved, pikepdf.ObjectStreamMode.preserve)
+    return output
+
+
+_FILLER = Name("/PartnerAtlasFiller")
+
+
+def _saved(book: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode) -> bytes:
+    output = io.BytesIO()
+    book.save(output, deterministic_id=True, compress_streams=True, object_stream_mode=object_streams)
     return output.getvalue()
+
+
+def _filled(saved: pikepdf.Pdf, stream: pikepdf.Stream) -> pikepdf.Object:
+    """The dictionary to change so that a stream's bytes change: one kept in the object stream (its
+    header lists its objects' numbers), or, for the cross-reference stream, the catalog."""
+    if stream.get("/Type") == Name.ObjStm:
+        header = stream.read_bytes()[: int(stream.First)].split()
+        for number in header[0::2]:
+            obj = saved.get_object((int(number), 0))
+            if isinstance(obj, Dictionary):
+                return obj
+    return saved.Root
 
 
 def _compress_streams(book: pikepdf.Pdf) -> None:

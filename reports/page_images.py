@@ -26,8 +26,11 @@ import pypdfium2
 RESOLUTION = 192  # dots per inch: two image pixels to a CSS pixel (96 to the inch)
 # What a page draws, besides its own content and resources, is decided by these entries; the rest
 # (its parent, its place in the structure tree) is not drawn. Links are annotations without looks.
+# A font's /ToUnicode map says which characters its glyphs stand for, for copying and searching
+# text, not how they look. A font serves the whole document, so its map changes with an edit on any
+# page (a one-word edit to Japan's dossier changed it on all six): every page would be drawn again.
 _DRAWN = ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Group")
-_NOT_DRAWN = frozenset({"/Parent", "/P", "/StructParent", "/StructParents", "/Length"})
+_NOT_DRAWN = frozenset({"/Parent", "/P", "/StructParent", "/StructParents", "/Length", "/ToUnicode"})
 
 
 @dataclass(frozen=True)

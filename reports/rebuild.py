@@ -2,7 +2,8 @@
 
 One build process stays alive between builds, with WeasyPrint, its fonts and
 stylesheets loaded, and the processes that typeset a book's chapters are
-forked from a fork server that has them loaded too. Every build goes through
+forked from a fork server that has them loaded too, and kept for the next
+build (reports/workers.py, keep_workers). Every build goes through
 the ordinary pipeline (reports/pipeline.py), so the build cache makes an edit
 redo only what it touched: a book's edited chapter, and the chapters printing
 page numbers if those moved. The files the last build read
@@ -33,7 +34,7 @@ from .inputs import Inputs, unchanged
 from .pages import PROJECT, STYLES, TEMPLATES
 from .pipeline import BuildOptions, build, make_pdf
 from .problems import EXPECTED_FAILURES, failure_report
-from .workers import end_on_sigterm, end_with
+from .workers import end_on_sigterm, end_with, keep_workers
 
 ENVIRONMENT = tuple(folder.resolve() for folder in (TEMPLATES, STYLES, LOCALE_DIR))
 QUIET_MS = 50  # a burst of changes (an editor saving through a temporary file) is one change once quiet this long
@@ -135,6 +136,7 @@ def _serve_builds(connection: Connection, parent: int) -> None:
     # 3.11): the project's folder first on its path makes it load this copy of the code.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
     multiprocessing.get_context("forkserver").set_forkserver_preload([typesetter])
+    keep_workers()  # a book's chapter workers stay for the next build, warm
     try:
         importlib.import_module(typesetter)  # WeasyPrint and Pango, loaded before the first build asks
         while True:

@@ -29,6 +29,7 @@ import struct
 import sys
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import pikepdf
@@ -129,7 +130,7 @@ def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.
     kinds = {_outline_kind(font, d, fd) for font, d, fd in zip(fonts, descendants, descriptors)}
     if len(kinds) != 1 or (kind := kinds.pop()) is None:
         return None
-    program = _merged_program([bytes(fd[kind].read_bytes()) for fd in descriptors])
+    program = _merged_program(tuple(bytes(fd[kind].read_bytes()) for fd in descriptors))
     if program is None:
         return None
     widths: dict[int, float] = {}
@@ -176,9 +177,11 @@ def _outline_kind(font: pikepdf.Object, descendant: pikepdf.Object, descriptor: 
     return None
 
 
-def _merged_program(programs: list[bytes]) -> bytes | None:
+@lru_cache(maxsize=16)
+def _merged_program(programs: tuple[bytes, ...]) -> bytes | None:
     """The glyphs of every subset in one font, each at its glyph id; only the subset with the most glyph
-    ids is read as a font, the others' glyphs are copied into it."""
+    ids is read as a font, the others' glyphs are copied into it. Kept for the next build in the same
+    process (the preview's): an edit rarely changes the subsets, and merging a CJK face takes long."""
     if len(set(programs)) == 1:
         return programs[0]
     try:
