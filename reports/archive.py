@@ -4,6 +4,8 @@ archive/<year>/ holds
     atlas-<year>.pdf   the edition as PDF/A-3, with every source file attached (relationship: Source)
     CONFORMANCE.json   the outside validator's verdict on it, rule by rule (editions sealed since 2026)
     data/...           a copy of the data folder the edition was made from
+    site/...           the web edition as `build.py site` made it (editions sealed since 2026), to be
+                       served again with `build.py serve --site archive/<year>/site`
     MANIFEST.sha256    SHA-256 of every other file, in `sha256sum` format (so `sha256sum -c` works too)
     renditions/<n>/    later renditions made from the same snapshot (a migration): the PDF, its
                        CONFORMANCE.json, a RECORD.json of when, by which tool, why, and the
@@ -33,6 +35,7 @@ SNAPSHOT = "data"
 CONFORMANCE = "CONFORMANCE.json"  # the outside validator's verdict on the PDF beside it
 RENDITIONS = "renditions"  # renditions/<n>/: a PDF made again later from the snapshot, and why
 RECORD = "RECORD.json"
+SITE = "site"  # the web edition, frozen with the PDF
 SOURCE_SUFFIXES = (".yaml", ".yml", ".md")
 
 
@@ -75,10 +78,17 @@ def refuse_if_sealed(target: Path) -> None:
         )
 
 
-def seal(target: Path, year: int, pdf: bytes, files: dict[str, bytes], conformance: bytes) -> Path:
+def seal(
+    target: Path, year: int, pdf: bytes, files: dict[str, bytes], conformance: bytes, site: dict[str, bytes]
+) -> Path:
     """Write the edition folder next to its final place, then rename it into place in one step."""
     refuse_if_sealed(target)
-    contents = {pdf_name(year): pdf, CONFORMANCE: conformance, **{f"{SNAPSHOT}/{n}": d for n, d in files.items()}}
+    contents = {
+        pdf_name(year): pdf,
+        CONFORMANCE: conformance,
+        **{f"{SNAPSHOT}/{n}": d for n, d in files.items()},
+        **{f"{SITE}/{n}": d for n, d in site.items()},
+    }
     return _write_folder(target, contents)
 
 

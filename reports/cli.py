@@ -29,7 +29,7 @@ from .kinds import (
     SymposiumHandout,
 )
 from .loader import edition_language
-from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, BuildOptions, build, default_cache
+from .pipeline import DEFAULT_ARCHIVE, DEFAULT_DATA, OUT, BuildOptions, build, default_cache
 from .preflight import preflight, print_report
 from .problems import EXPECTED_FAILURES, BuildError, InputError, Problem, display_path, failure_report
 from .profiles import DEFAULT_PROFILE, PROFILES, profile_named
@@ -149,12 +149,35 @@ def _parser() -> argparse.ArgumentParser:
     _archive_option(changes)
     _document_options(changes)
 
+    site = command(
+        "site",
+        _site,
+        "build the web edition: a static site of the atlas in every language, with each page's PDFs, "
+        "the data as CSV and JSON, and a search that needs no server",
+    )
+    site.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=OUT / "site",
+        metavar="FOLDER",
+        help="where to write it (default: out/site)",
+    )
+    site.add_argument(
+        "--no-cache", action="store_true", help="build everything afresh, without reading or writing the build cache"
+    )
+    _profile_option(site)
+    _jobs_option(site)
+    site.add_argument("--quiet", action="store_true", help="do not list the PDFs as they are built")
+
     serve = command(
         "serve",
         _serve,
-        "show a document's pages in the browser, rebuilt and updated whenever a file it depends on changes",
+        "show a document's pages in the browser, rebuilt and updated whenever a file it depends on changes; "
+        "or, with --site FOLDER, serve a site built by the site command",
     )
-    _live_options(serve)
+    _live_options(serve, optional=True)
+    serve.add_argument("--site", type=Path, metavar="FOLDER", help="serve this built site instead of a document")
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -171,11 +194,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _live_options(parser: argparse.ArgumentParser) -> None:
+def _live_options(parser: argparse.ArgumentParser, optional: bool = False) -> None:
     """The document and options of `serve` and `watch`."""
     parser.add_argument(
         "document",
-        nargs="+",
+        nargs="*" if optional else "+",
         metavar="DOCUMENT",
         help="a country (japan, JP), region SLUG, atlas, or a pack spec or event file "
         "(by its folder, packs/ or events/; elsewhere say pack FILE or handout FILE)",
@@ -314,6 +337,20 @@ def _live_build(args) -> tuple[DocumentKind, BuildOptions]:
 
 
 def _serve(args) -> int:
+    if args.site is not None:
+        return _serve_site(args)
+    if not args.document:
+        raise InputError(
+            [
+                Problem(
+                    "",
+                    0,
+                    0,
+                    "",
+                    "name a document to preview (e.g. serve japan), or a built site (serve --site out/site)",
+                )
+            ]
+        )
     kind, options = _live_build(args)
     from .preview import serve  # the server and the page images load only for this command
 
@@ -322,6 +359,32 @@ def _serve(args) -> int:
     except KeyboardInterrupt:
         pass
     print("preview stopped")
+    return 0
+
+
+def _serve_site(args) -> int:
+    if args.document:
+        message = f"serve --site serves a built site, not a document: leave out '{' '.join(args.document)}'"
+        raise InputError([Problem("", 0, 0, "", message)])
+    from .site.server import serve_site
+
+    try:
+        serve_site(args.site, args.host, args.port)
+    except KeyboardInterrupt:
+        pass
+    print("stopped serving the site")
+    return 0
+
+
+def _site(args) -> int:
+    from .site import build_site
+
+    tell = None if args.quiet else (lambda line: print(f"  {line}", flush=True))
+    result = build_site(_options(args), args.output, tell)
+    print(
+        f"wrote {display_path(result.folder)}: {result.pages} pages in {', '.join(result.languages)}, "
+        f"{result.pdfs} PDFs, the data as CSV and JSON, a search index"
+    )
     return 0
 
 

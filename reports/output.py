@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,3 +29,29 @@ def write_atomic(path: Path, content: bytes, durable: bool = True) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def replace_folder(target: Path, contents: dict[str, bytes]) -> Path:
+    """Write `contents` (relative path -> bytes) as the folder `target`, in one step: the files go into a
+    new folder next to it, which then takes the place of the old one. A failed build leaves the old
+    folder as it was; a reader never sees half of the new one."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    old = None
+    try:
+        for name, data in contents.items():
+            write_atomic(staging / name, data, durable=False)
+        os.chmod(staging, 0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, old)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and not target.exists():
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -166,14 +166,8 @@ def make_pdf(kind, options: BuildOptions, inputs: Inputs | None = None) -> Built
     use_chart_cache(cache)
     profile = profile_named(options.profile)
     build_key = cache.build_key(repr(kind), options.shaping(), repr(profile)) if cache else ""
-    if cache and (earlier := cache.earlier_build(build_key)):
-        pdf, default_output, read = earlier
-        inputs.extend(read)
-        return Built(
-            pdf,
-            default_output,
-            f"nothing changed since the last build: its {'book' if kind.book else 'PDF'}, from the cache",
-        )
+    if cache and (earlier := _earlier(kind, cache, build_key, inputs)):
+        return earlier
     if kind.book and not options.one_piece:
         made, pdf, result_key, summary = _typeset_book(kind, options, inputs, profile, cache)
     else:
@@ -185,6 +179,25 @@ def make_pdf(kind, options: BuildOptions, inputs: Inputs | None = None) -> Built
     if cache:
         cache.record_build(build_key, inputs.record(), result_key, made.output)
     return Built(pdf, made.output, summary)
+
+
+def cached_pdf(kind, options: BuildOptions) -> Built | None:
+    """The kind's PDF as make_pdf would give it, if the cache has it and nothing it read has changed
+    since; None where it would have to be made (or the options build without a cache)."""
+    if options.cache is None or options.one_piece:
+        return None
+    cache = Cache(options.cache)
+    return _earlier(kind, cache, cache.build_key(repr(kind), options.shaping(), repr(profile_named(options.profile))))
+
+
+def _earlier(kind, cache: Cache, build_key: str, inputs: Inputs | None = None) -> Built | None:
+    if not (earlier := cache.earlier_build(build_key)):
+        return None
+    pdf, default_output, read = earlier
+    if inputs is not None:
+        inputs.extend(read)
+    summary = f"nothing changed since the last build: its {'book' if kind.book else 'PDF'}, from the cache"
+    return Built(pdf, default_output, summary)
 
 
 def one_page(made: Made) -> Page:

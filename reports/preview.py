@@ -8,10 +8,9 @@ looks different. The builds are reports/rebuild.py's.
 
 What the server answers is a fixed set of addresses, served from memory and
 from the preview page's own folder: no address is ever turned into a path, so
-nothing of the data folder or the rest of the disk can be asked for. It
-listens on 127.0.0.1 unless told otherwise, and then answers only requests
-addressed to it by a loopback name (a web page elsewhere that renames its host
-to 127.0.0.1, "DNS rebinding", gets nothing).
+nothing of the data folder or the rest of the disk can be asked for. Like every
+server of this tool it listens on 127.0.0.1 unless told otherwise
+(reports/localserver.py).
 """
 
 from __future__ import annotations
@@ -24,25 +23,18 @@ import time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from .html import render_html
+from .localserver import SECURITY_HEADERS, LocalHandler, LocalServer
 from .page_images import PageImage, first_changed, page_images
 from .pages import TEMPLATES
 from .pipeline import BuildOptions
-from .problems import BuildError
 from .rebuild import Outcome, Rebuilder
 
 PAGE_FOLDER = TEMPLATES / "preview"
 STATIC = {"/preview.css": ("preview.css", "text/css"), "/preview.js": ("preview.js", "text/javascript")}
-LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 KEEP_ALIVE = 15  # seconds between comments on an idle event stream, so that a dead client is noticed
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 @dataclass
@@ -150,25 +142,14 @@ class Preview:
             return self._state.pdf
 
 
-class PreviewServer(ThreadingHTTPServer):
-    daemon_threads = True  # an open event stream never keeps the process alive
-    block_on_close = False
-
+class PreviewServer(LocalServer):
     def __init__(self, host: str, port: int, preview: Preview):
-        try:
-            super().__init__((host, port), _Handler)
-        except OSError as error:
-            raise BuildError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        super().__init__(host, port, _Handler)
         self.preview = preview
-        self.port = self.server_address[1]
-        # Bound to a loopback address, the server answers only to loopback names; bound elsewhere
-        # (--host), to any.
-        self.names = {f"{name}:{self.port}" for name in LOOPBACK} if host in LOOPBACK else None
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LocalHandler):
     server: PreviewServer
-    protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -178,40 +159,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         preview = self.server.preview
-        if self.server.names is not None and self.headers.get("Host", "") not in self.server.names:
-            self._send(HTTPStatus.FORBIDDEN, "text/plain", b"This preview answers only at its own address.\n", body)
+        if not self.addressed_here(body):
             return
         path = urlsplit(self.path).path
         if path == "/":
             page = render_html("preview/index.html", preview.language, name=preview.name)
-            self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode(), body)
+            self.send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode(), body)
         elif path in STATIC:
             name, media_type = STATIC[path]
-            self._send(HTTPStatus.OK, f"{media_type}; charset=utf-8", (PAGE_FOLDER / name).read_bytes(), body)
+            self.send(HTTPStatus.OK, f"{media_type}; charset=utf-8", (PAGE_FOLDER / name).read_bytes(), body)
         elif path == "/events" and body:
             self._events()
         elif path == "/document.pdf" and (pdf := preview.pdf()) is not None:
             disposition = f'attachment; filename="{preview.filename}"'
-            self._send(HTTPStatus.OK, "application/pdf", pdf, body, {"Content-Disposition": disposition})
+            self.send(HTTPStatus.OK, "application/pdf", pdf, body, {"Content-Disposition": disposition})
         elif (image := re.fullmatch(r"/pages/([0-9a-f]{32})\.png", path)) and (png := preview.image(image[1])):
             # An image's address is its content: a browser may keep it as long as it likes.
-            self._send(HTTPStatus.OK, "image/png", png, body, {"Cache-Control": "max-age=31536000, immutable"})
+            self.send(HTTPStatus.OK, "image/png", png, body, {"Cache-Control": "max-age=31536000, immutable"})
         else:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"Not found.\n", body)
-
-    def _send(self, status: HTTPStatus, media_type: str, content: bytes, body: bool, headers: dict | None = None):
-        self.send_response(status)
-        for name, value in {
-            "Content-Type": media_type,
-            "Content-Length": str(len(content)),
-            "Cache-Control": "no-store",
-            **SECURITY_HEADERS,
-            **(headers or {}),
-        }.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if body:
-            self.wfile.write(content)
+            self.send(HTTPStatus.NOT_FOUND, "text/plain", b"Not found.\n", body)
 
     def _events(self) -> None:
         """Server-sent events: the state now, then each change, until the client or the server goes."""
@@ -232,9 +198,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page was closed
-
-    def log_message(self, format: str, *args) -> None:
-        pass  # the terminal shows the builds, not every request
 
 
 def serve(kind, options: BuildOptions, name: str, host: str, port: int) -> None:

@@ -23,6 +23,7 @@ from .pipeline import BuildOptions, html_book, typeset_checked
 from .preflight import conformance_report, validator_verdicts
 from .problems import BuildError, InputError, Problem, display_path
 from .profiles import profile_named
+from .site.build import make_site
 
 ARCHIVE = profile_named("archive")
 
@@ -30,7 +31,8 @@ ARCHIVE = profile_named("archive")
 def seal_edition(year: int, options: BuildOptions | None = None) -> Path:
     """Seal the working data's edition into <archive>/<year>: the atlas as PDF/A-3a with PDF/UA-1 (the
     archive profile, whatever the options say) carrying its source data, the validator's conformance
-    report, a snapshot of the data and a manifest."""
+    report, a snapshot of the data, the web edition (site/, as `build.py site` makes it, with the
+    options' profile for its PDFs) and a manifest of them all."""
     options = options or BuildOptions()
     options.check()
     atlas = load_atlas(options.data)
@@ -43,7 +45,8 @@ def seal_edition(year: int, options: BuildOptions | None = None) -> Path:
     archive.refuse_if_sealed(target)
     files = archive.source_files(options.data)
     pdf = _archived_atlas(options.data, year, files)
-    return archive.seal(target, year, pdf, files, conformance_report(pdf, ARCHIVE))
+    site = make_site(options).files
+    return archive.seal(target, year, pdf, files, conformance_report(pdf, ARCHIVE), site)
 
 
 def migrate_edition(year: int, reason: str, options: BuildOptions | None = None) -> Path:

@@ -193,7 +193,8 @@ class Built(NamedTuple):
 EVENT = (DATA / "events" / "security-dialogue-2023.yaml").relative_to(PROJECT)
 PACK = (DATA / "packs" / "tokyo-delegation-2023.yaml").relative_to(PROJECT)
 EDITION = yaml.safe_load((DATA / "atlas.yaml").read_text(encoding="utf-8"))["edition"]  # the working data's
-# name: the command line that builds it; OUT stands for its PDF, DIR for a folder of its own
+# name: the command line that builds it; OUT stands for its PDF, and SITE and ARCHIVE for folders of its
+# own (beside the build cache of the sample)
 SAMPLES = {
     "japan": ("country", "japan", "-o", "OUT"),  # with the default options: the screen profile
     "japan-print": ("country", "japan", "--profile", "print", "-o", "OUT"),
@@ -202,12 +203,13 @@ SAMPLES = {
     "handout": ("handout", EVENT, "-o", "OUT"),
     "booklet": ("handout", EVENT, "--booklet", "-o", "OUT"),  # also writes booklet-a5.pdf next to it
     "diff": ("diff", "2022", "2023", "-o", "OUT"),
-    "sealed": ("archive", "--edition", EDITION, "--archive-dir", "DIR"),  # into DIR/<year>
+    "sealed": ("archive", "--edition", EDITION, "--archive-dir", "ARCHIVE"),  # into ARCHIVE/<year>
     # books typeset in chapters by two workers into an empty cache; the pack without a cache
     "asia-pacific": ("region", "asia-pacific", "--jobs", "2", "--quiet", "-o", "OUT"),
     "asia-pacific-archive": ("region", "asia-pacific", "--profile", "archive", "--jobs", "2", "--quiet", "-o", "OUT"),
     "atlas": ("atlas", "--jobs", "2", "--quiet", "-o", "OUT"),
     "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
+    "site": ("site", "--jobs", "2", "--quiet", "-o", "SITE"),  # the web edition, its PDFs built into an empty cache
 }
 # fixture: the samples it is made of
 FIXTURES = {
@@ -222,6 +224,7 @@ FIXTURES = {
     "region_archive": ["asia-pacific-archive"],
     "atlas_book": ["atlas"],
     "pack_book": ["pack"],
+    "site_build": ["site"],
 }
 
 
@@ -253,7 +256,8 @@ class Samples:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             if not record.exists():
                 folder.mkdir(parents=True, exist_ok=True)
-                args = [{"OUT": path, "DIR": folder}.get(arg, arg) for arg in SAMPLES[name]]
+                folders = {"SITE": folder / "site", "ARCHIVE": folder / "archive"}
+                args = [{"OUT": path, **folders}.get(arg, arg) for arg in SAMPLES[name]]
                 result = run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})
                 written = record.with_suffix(".part")
                 written.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
@@ -329,7 +333,7 @@ def diff_build(samples) -> Built:
 @pytest.fixture(scope="session")
 def sealed_build(samples) -> Built:
     """The working data's edition sealed into a temporary archive folder (never the repo's archive/),
-    the folder of its `path` (a name only: the edition is in <year>/ there)."""
+    `archive/` beside its `path` (a name only: the edition is in archive/<year>/)."""
     return samples["sealed"]
 
 
@@ -355,6 +359,13 @@ def atlas_book(samples) -> Built:
 def pack_book(samples) -> Built:
     """The Tokyo delegation's briefing pack, every chapter typeset by this build (no cache)."""
     return samples["pack"]
+
+
+@pytest.fixture(scope="session")
+def site_build(samples) -> Built:
+    """The web edition of the sample data (in `path.parent / "site"`), with every PDF it links built
+    into an empty cache."""
+    return samples["site"]
 
 
 def pdf_navigation(path: Path) -> dict:

@@ -18,7 +18,7 @@ def sealed(sealed_build):
     """The working data's edition, sealed into a temporary archive folder (never the repo's archive/)."""
     year = yaml.safe_load((DATA / "atlas.yaml").read_text())["edition"]
     assert sealed_build.stdout.startswith(f"sealed edition {year} in "), sealed_build.stdout
-    return sealed_build.path.parent / str(year), year
+    return sealed_build.path.parent / "archive" / str(year), year
 
 
 def _data_files():
@@ -172,3 +172,21 @@ def test_verify_checks_every_rendition(migrated, capsys):
         )
     finally:
         pdf.write_bytes(original)
+
+
+def test_a_sealed_edition_keeps_its_web_edition_and_verify_checks_it(sealed, tmp_path, capsys):
+    """The site as `build.py site` makes it, frozen beside the PDF and listed in the manifest."""
+    edition, year = sealed
+    manifest = (edition / "MANIFEST.sha256").read_text(encoding="utf-8")
+    for name in ("site/site.json", "site/en/countries/japan/index.html", f"site/de/pdf/atlas-{year}.pdf"):
+        assert (edition / name).is_file() and f"  {name}\n" in manifest, name
+    assert "Kasachstan" in (edition / "site/de/countries/kazakhstan/index.html").read_text(encoding="utf-8")
+    copy = tmp_path / str(year)
+    shutil.copytree(edition, copy)
+    page = copy / "site/en/countries/japan/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Tokyo", "Kyoto"), encoding="utf-8")
+    result = run_main(capsys, "verify", copy)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{copy.as_posix()}/site/en/countries/japan/index.html: checksum differs from MANIFEST.sha256"
+    )

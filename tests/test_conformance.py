@@ -44,7 +44,7 @@ def test_the_archive_profile_passes_pdf_a_3a_and_pdf_ua_1(standard, japan_profil
 
 @pytest.mark.parametrize("standard", [PDF_A_3A, PDF_UA], ids=["PDF/A-3a", "PDF/UA-1"])
 def test_a_sealed_edition_passes_pdf_a_3a_and_pdf_ua_1(standard, sealed_build):
-    sealed = next(sealed_build.path.parent.glob("[0-9]*/atlas-*.pdf"))
+    sealed = next(sealed_build.path.parent.glob("archive/[0-9]*/atlas-*.pdf"))
     assert _failures(sealed, standard) == []
 
 

@@ -117,13 +117,14 @@ def country_dossier(atlas: Atlas, reference: str, language_code: str) -> Documen
             "atlas": atlas,
             "edition": atlas.edition,
             "chapter": chapter,
-            "authors": _authors(chapter),
+            "authors": chapter_authors(chapter),
         },
         charts,
     )
 
 
-def _authors(chapter: CountryChapter) -> list[Author]:
+def chapter_authors(chapter: CountryChapter) -> list[Author]:
+    """The authors of a country's assessments, each once, in the order of the assessments."""
     seen: dict[str, Author] = {}
     for view in chapter.assessments:
         if view.author:
