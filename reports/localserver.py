@@ -42,12 +42,21 @@ class LocalHandler(BaseHTTPRequestHandler):
     server: LocalServer
     protocol_version = "HTTP/1.1"
 
-    def addressed_here(self, body: bool) -> bool:
-        """Whether the request named this server; if not, it has been answered."""
+    def do_GET(self) -> None:
+        self._answer_if_addressed_here(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer_if_addressed_here(body=False)
+
+    def answer(self, body: bool) -> None:
+        """Answer a request that named this server (a HEAD request: without the body)."""
+        raise NotImplementedError
+
+    def _answer_if_addressed_here(self, body: bool) -> None:
         if self.server.answers(self.headers.get("Host", "")):
-            return True
-        self.send(HTTPStatus.FORBIDDEN, "text/plain", b"This server answers only at its own address.\n", body)
-        return False
+            self.answer(body)
+        else:
+            self.send(HTTPStatus.FORBIDDEN, "text/plain", b"This server answers only at its own address.\n", body)
 
     def send(
         self,

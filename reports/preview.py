@@ -151,16 +151,8 @@ class PreviewServer(LocalServer):
 class _Handler(LocalHandler):
     server: PreviewServer
 
-    def do_GET(self) -> None:
-        self._answer(body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(body=False)
-
-    def _answer(self, body: bool) -> None:
+    def answer(self, body: bool) -> None:
         preview = self.server.preview
-        if not self.addressed_here(body):
-            return
         path = urlsplit(self.path).path
         if path == "/":
             page = render_html("preview/index.html", preview.language, name=preview.name)

@@ -39,15 +39,7 @@ class SiteServer(LocalServer):
 class _Handler(LocalHandler):
     server: SiteServer
 
-    def do_GET(self) -> None:
-        self._answer(body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(body=False)
-
-    def _answer(self, body: bool) -> None:
-        if not self.addressed_here(body):
-            return
+    def answer(self, body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
         found = _file(self.server.root, path)
         headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
