@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import collation
 from .i18n import LOCALE_DIR
-from .inputs import unchanged
+from .inputs import Snapshot
 from .output import write_atomic
 from .pages import PROJECT, STYLES, TEMPLATES, Page, TypesetChapter
 from .preflight import Check
@@ -130,14 +130,15 @@ class Cache:
         (`shaping`), and the environment. The data it reads is checked against the build's record."""
         return self.key("build", *shaping, environment_version())
 
-    def earlier_build(self, build_key: str) -> tuple[bytes, Path, dict[str, str]] | None:
-        """The PDF of an earlier build with the same key whose inputs all still read the same, its
-        default output file and the record of its inputs; None when there was none or an input changed."""
+    def earlier_build(self, build_key: str, now: Snapshot | None = None) -> tuple[bytes, Path, dict[str, str]] | None:
+        """The PDF of an earlier build with the same key whose inputs all still read the same (as in
+        the snapshot `now`, if given), its default output file and the record of its inputs; None when
+        there was none or an input changed."""
         record = self.load(build_key)
         if record is None:
             return None
         earlier = json.loads(record)
-        if not unchanged(earlier["inputs"]):
+        if not (now or Snapshot()).unchanged(earlier["inputs"]):
             return None
         pdf = self.load(earlier["result"])
         return (pdf, Path(earlier["output"]), earlier["inputs"]) if pdf is not None else None

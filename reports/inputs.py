@@ -67,17 +67,29 @@ class Inputs:
 
 def unchanged(record: dict[str, str]) -> bool:
     """Whether every input of an earlier build still reads as it did then."""
-    for entry, digest in record.items():
-        kind, _, where = entry.partition(" ")
-        if kind == "file":
-            path = Path(where)
-            if (_file_digest(path) if path.is_file() else _ABSENT) != digest:
-                return False
-        else:
-            folder, _, pattern = where.partition("\0")
-            if _listing_digest(Path(folder), sorted(Path(folder).glob(pattern))) != digest:
-                return False
-    return True
+    return Snapshot().unchanged(record)
+
+
+class Snapshot:
+    """The inputs as they read now, each read once however many records name it: for checking many
+    earlier builds at one moment (a site checks hundreds of PDFs against the same data files)."""
+
+    def __init__(self) -> None:
+        self._now: dict[str, str] = {}
+
+    def unchanged(self, record: dict[str, str]) -> bool:
+        return all(self._digest(entry) == digest for entry, digest in record.items())
+
+    def _digest(self, entry: str) -> str:
+        if entry not in self._now:
+            kind, _, where = entry.partition(" ")
+            if kind == "file":
+                path = Path(where)
+                self._now[entry] = _file_digest(path) if path.is_file() else _ABSENT
+            else:
+                folder, _, pattern = where.partition("\0")
+                self._now[entry] = _listing_digest(Path(folder), sorted(Path(folder).glob(pattern)))
+        return self._now[entry]
 
 
 def _file(path: Path) -> str:

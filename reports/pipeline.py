@@ -28,7 +28,7 @@ from .documents import Document
 from .documents.book import Book
 from .glyphs import check_glyphs
 from .i18n import catalogue_languages
-from .inputs import Inputs
+from .inputs import Inputs, Snapshot
 from .output import write_atomic
 from .pages import PROJECT, EmbeddedFile, Page
 from .preflight import book_checks, preflight
@@ -181,17 +181,21 @@ def make_pdf(kind, options: BuildOptions, inputs: Inputs | None = None) -> Built
     return Built(pdf, made.output, summary)
 
 
-def cached_pdf(kind, options: BuildOptions) -> Built | None:
+def cached_pdf(kind, options: BuildOptions, now: Snapshot | None = None) -> Built | None:
     """The kind's PDF as make_pdf would give it, if the cache has it and nothing it read has changed
-    since; None where it would have to be made (or the options build without a cache)."""
+    since (its inputs as in the snapshot `now`, if given); None where it would have to be made (or the
+    options build without a cache)."""
     if options.cache is None or options.one_piece:
         return None
     cache = Cache(options.cache)
-    return _earlier(kind, cache, cache.build_key(repr(kind), options.shaping(), repr(profile_named(options.profile))))
+    build_key = cache.build_key(repr(kind), options.shaping(), repr(profile_named(options.profile)))
+    return _earlier(kind, cache, build_key, now=now)
 
 
-def _earlier(kind, cache: Cache, build_key: str, inputs: Inputs | None = None) -> Built | None:
-    if not (earlier := cache.earlier_build(build_key)):
+def _earlier(
+    kind, cache: Cache, build_key: str, inputs: Inputs | None = None, now: Snapshot | None = None
+) -> Built | None:
+    if not (earlier := cache.earlier_build(build_key, now)):
         return None
     pdf, default_output, read = earlier
     if inputs is not None:

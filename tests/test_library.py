@@ -17,7 +17,9 @@ import pytest
 
 import reports
 from reports import BriefingPack, BuildOptions, InputError, build
-from reports.pipeline import NOT_SHAPING
+from reports.inputs import Snapshot
+from reports.kinds import CountryDossier
+from reports.pipeline import NOT_SHAPING, cached_pdf, make_pdf
 from tests.conftest import DATA, PROJECT, pdf_pages_text
 
 PACK = """\
@@ -185,3 +187,26 @@ def test_a_font_removed_from_the_styles_fails_a_cached_build_as_it_fails_a_fresh
     assert fresh.returncode == 2 and "U+6771" in fresh.stderr
     assert (cached.returncode, cached.stderr) == (fresh.returncode, fresh.stderr)
     assert "Traceback" not in cached.stderr
+
+
+def test_a_cached_pdf_is_taken_while_the_files_it_read_are_the_same_as_the_snapshot_saw_them(data_copy, tmp_path):
+    """The web edition checks hundreds of PDFs against one snapshot of the data: each file is read
+    once, and an edit is seen by the next snapshot (the next build)."""
+    options = BuildOptions(data=data_copy, cache=tmp_path / "cache", jobs=1)
+    japan = CountryDossier("japan")
+    assert cached_pdf(japan, options, Snapshot()) is None
+    made = make_pdf(japan, options)
+    now = Snapshot()
+    assert cached_pdf(japan, options, now).pdf == made.pdf
+    assert cached_pdf(japan, dataclasses.replace(options, language="de"), now) is None  # never built
+
+    text = data_copy / "countries" / "japan" / "prosperity.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nAn edited sentence about Osaka.\n", encoding="utf-8")
+    assert cached_pdf(japan, options, Snapshot()) is None
+    assert "Osaka" in "".join(pdf_pages_text(_written(make_pdf(japan, options).pdf, tmp_path)))
+
+
+def _written(pdf: bytes, folder: Path) -> Path:
+    path = folder / "built.pdf"
+    path.write_bytes(pdf)
+    return path

@@ -19,7 +19,7 @@ from ..cache import Cache
 from ..charts import use_cache as use_chart_cache
 from ..html import render_html
 from ..i18n import N_, Language
-from ..inputs import Inputs
+from ..inputs import Inputs, Snapshot
 from ..kinds import AtlasEdition, CountryDossier, DocumentKind, RegionDossier
 from ..loader import load_atlas
 from ..model import Atlas
@@ -123,10 +123,11 @@ def _pdfs(
     once, and only then: a site whose PDFs are all cached starts no worker."""
     files: dict[str, bytes] = {}
     waiting: list[tuple[str, DocumentKind, BuildOptions]] = []
+    now = Snapshot()  # the PDFs share most of their inputs: each file is read once
     for code in languages:
         for address, kind in _pdf_kinds(atlas, code):
             in_language = replace(options, language=code)
-            built = cached_pdf(kind, in_language) or (make_pdf(kind, in_language) if kind.book else None)
+            built = cached_pdf(kind, in_language, now) or (make_pdf(kind, in_language) if kind.book else None)
             if built is None:
                 waiting.append((address, kind, in_language))
                 continue

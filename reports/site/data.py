@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from html.parser import HTMLParser
+
+import lxml.html
 
 from ..model import Atlas, Localized
 from ..questions import RATED_QUESTIONS
@@ -122,47 +123,18 @@ def _csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class _MainText(HTMLParser):
-    """The words a reader sees in a page's <main>, less charts and what a template marks
-    data-search="skip" (what stands on another page of its own)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0
-        self.open: list[str] = []  # the elements open inside <main>
-        self.skipped: list[int] = []  # where in `open` each skipped element stands
-        self.words: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "main":
-            self.depth += 1
-        elif self.depth and tag not in VOID:
-            self.open.append(tag)
-            if tag in ("svg", "script", "style") or ("data-search", "skip") in attrs:
-                self.skipped.append(len(self.open))
-
-    def handle_endtag(self, tag):
-        if tag == "main":
-            self.depth -= 1
-        elif self.depth and tag in self.open:
-            while self.open.pop() != tag:
-                pass
-            while self.skipped and self.skipped[-1] > len(self.open):
-                self.skipped.pop()
-
-    def handle_data(self, data):
-        if self.depth and not self.skipped:
-            self.words += data.split()
-
-
 def search_entry(title: str, link: str, kind: str, html: str) -> dict[str, str]:
-    """One page in the search index: its title, its link from the search page, what it is, its text."""
-    parser = _MainText()
-    parser.feed(html)
-    return {"title": title, "url": link, "kind": kind, "text": " ".join(parser.words)}
+    """One page in the search index: its title, its link from the search page, what it is, and the
+    words a reader sees in its <main>, less charts and what a template marks data-search="skip" (what
+    stands on another page of its own)."""
+    main = lxml.html.document_fromstring(html).find(".//main")
+    words: list[str] = []
+    if main is not None:
+        for skipped in main.xpath(".//svg | .//script | .//style | .//*[@data-search='skip']"):
+            skipped.drop_tree()  # its tail, the text after it, stays
+        for chunk in main.itertext():
+            words += chunk.split()
+    return {"title": title, "url": link, "kind": kind, "text": " ".join(words)}
 
 
 def search_index(entries: list[dict[str, str]]) -> bytes:

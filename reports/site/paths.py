@@ -17,8 +17,6 @@ relative, so the folder works under any path of any static server.
 
 from __future__ import annotations
 
-import posixpath
-
 STATIC = "static/"
 
 
@@ -76,9 +74,10 @@ def file_of(address: str) -> str:
 
 def relative(source: str, target: str) -> str:
     """The link from the page at `source` to `target`, both addresses from the site's root ('' is the
-    root page)."""
-    folder = posixpath.dirname(file_of(source)) or "."
-    if target == "" or target.endswith("/"):
-        link = posixpath.relpath(target or ".", folder)
-        return "./" if link == "." else link + "/"
-    return posixpath.relpath(target, folder)
+    root page). Addresses are normalised (no '.', '..' or '//'), so the link is found by their parts."""
+    folder = file_of(source).split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < min(len(folder), len(parts) - 1) and folder[common] == parts[common]:
+        common += 1
+    return "../" * (len(folder) - common) + "/".join(parts[common:]) or "./"
