@@ -13,15 +13,18 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
 
 from .problems import BuildError
 
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler before a build gives up
 _KEPT: dict[int, ProcessPoolExecutor] = {}  # number of processes -> workers kept for the next build
 _keeping = False
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_jobs() -> int:
@@ -61,6 +64,40 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         _KEPT[jobs] = executor
     else:
         executor.shutdown(wait=True)
+
+
+def forked_map(work: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> list[R]:
+    """work(item) for each item, in up to `jobs` processes forked from this one, so that they share
+    what it has loaded (the site's pages in each language are made from one loaded atlas). Only the
+    items and the results pass between the processes, not `work` and what it holds. In this process
+    where one job or one item would do."""
+    jobs = min(jobs or default_jobs(), len(items))
+    if jobs <= 1:
+        return [work(item) for item in items]
+    executor = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_take, initargs=(work, os.getpid())
+    )
+    try:
+        results = list(executor.map(_do, items))
+    except BaseException:
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
+    return results
+
+
+_work: Callable | None = None  # in a forked process: what forked_map gave it to do
+
+
+def _take(work: Callable, build: int) -> None:
+    global _work
+    _work = work  # a fork's arguments are not pickled: it has them as its parent had them
+    end_with(build)
+
+
+def _do(item):
+    assert _work is not None
+    return _work(item)
 
 
 def keep_workers() -> None:

@@ -8,8 +8,10 @@ import csv
 import http.client
 import io
 import json
+import multiprocessing
 import posixpath
 import re
+import shutil
 import signal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +23,9 @@ import yaml
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from reports import BuildOptions
 from reports.collation import sort_key
+from reports.site.build import make_site
 from tests.conftest import DATA, EDITION, run_main
 from tests.live import LiveCommand, headless_chromium
 
@@ -334,6 +338,21 @@ def test_the_data_files_hold_the_facts_and_ratings_of_the_data(site):
                 expected or None
             )
     assert edition["edition"] == EDITION
+
+
+def test_the_pages_made_in_several_processes_are_the_pages_made_in_one(site_build, tmp_path):
+    """The pages of each language are made in a process of their own (forked from the build): the
+    site is the same, file for file, as one process makes it, and the processes end with the build."""
+    cache = tmp_path / "cache"
+    shutil.copytree(site_build.cache, cache)  # every PDF from the cache: only the pages are made
+    one = make_site(BuildOptions(data=DATA, cache=cache, jobs=1))
+    several = make_site(BuildOptions(data=DATA, cache=cache, jobs=2))
+    assert sorted(several.files) == sorted(one.files)
+    assert [name for name in one.files if several.files[name] != one.files[name]] == []
+    pdfs = len(LANGUAGES) * (len(COUNTRIES) + len(REGIONS) + 1)  # a dossier of each country and region, the atlas
+    pages = len(_pages(site_build.path.parent / "site"))
+    assert (several.pages, several.pdfs) == (one.pages, one.pdfs) == (pages, pdfs)
+    assert multiprocessing.active_children() == []
 
 
 def test_a_folder_that_is_not_a_site_is_never_replaced(capsys, tmp_path):

@@ -28,7 +28,7 @@ from ..pages import STYLES, TEMPLATES
 from ..palette import colours
 from ..pipeline import BuildOptions, cached_pdf, make_pdf
 from ..problems import BuildError, InputError, Problem, display_path
-from ..workers import chapter_executor
+from ..workers import chapter_executor, forked_map
 from . import paths
 from .data import edition_json, facts_csv, ratings_csv, search_entry, search_index
 from .pages import SitePage, site_pages
@@ -97,22 +97,29 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
     files = _pdfs(atlas, languages, options, tell or (lambda line: None))
     pdfs = len(files)
     pages = 1  # the root
-    for code in languages:
-        language = Language(code)
-        entries = []
-        search = paths.page(code, "search")
-        for page in site_pages(atlas, language):
-            html = _render(page, atlas, languages)
-            files[paths.file_of(page.address)] = html.encode()
-            pages += 1
-            if page.searchable:
-                what = language.gettext(KINDS[page.template])
-                entries.append(search_entry(page.title, paths.relative(search, page.address), what, html))
-        files[search + "index.js"] = search_index(entries)
+    for in_language, count in forked_map(lambda code: _pages(atlas, code, languages), languages, options.jobs):
+        files |= in_language
+        pages += count
     files[paths.file_of("")] = _root_page(atlas, languages).encode()
     files |= _data_files(atlas, languages) | _static_files()
     files[MARK] = _mark(atlas, languages)
     return Site(files, languages, pages, pdfs)
+
+
+def _pages(atlas: Atlas, code: str, languages: tuple[str, ...]) -> tuple[dict[str, bytes], int]:
+    """The pages in one language and their search index; and how many pages."""
+    language = Language(code)
+    files, entries = {}, []
+    search = paths.page(code, "search")
+    for page in site_pages(atlas, language):
+        html = _render(page, atlas, languages)
+        files[paths.file_of(page.address)] = html.encode()
+        if page.searchable:
+            what = language.gettext(KINDS[page.template])
+            entries.append(search_entry(page.title, paths.relative(search, page.address), what, html))
+    pages = len(files)
+    files[search + "index.js"] = search_index(entries)
+    return files, pages
 
 
 def _pdfs(
