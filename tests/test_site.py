@@ -25,7 +25,9 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from reports import BuildOptions
 from reports.collation import sort_key
-from reports.site.build import make_site
+from reports.inputs import Inputs
+from reports.loader import load_atlas
+from reports.site.build import language_pages, make_site, site_languages, static_files
 from tests.conftest import DATA, EDITION, run_main
 from tests.live import LiveCommand, headless_chromium
 
@@ -355,6 +357,35 @@ def test_the_pages_made_in_several_processes_are_the_pages_made_in_one(site_buil
     assert multiprocessing.active_children() == []
 
 
+def test_a_footnote_stands_where_it_is_called_and_leaves_no_empty_link(data_copy, tmp_path):
+    """A page has no foot: the note stands in the text, and the call, in print a number linking to
+    it, is not an empty link (axe: 'link-name'). Only the pages are made here, not the PDFs."""
+    text = data_copy / "countries" / "japan" / "rules-based-order.md"
+    lines = text.read_text(encoding="utf-8").split("\n")
+    call = next(n for n, line in enumerate(lines) if '"2+2" meeting' in line)
+    lines[call] = lines[call].replace('"2+2" meeting', '"2+2" meeting[^1]')
+    lines[call + 1 : call + 1] = ["", "[^1]: Both foreign and both defence ministers at one table."]
+    text.write_text("\n".join(lines), encoding="utf-8")
+    atlas = load_atlas(data_copy, Inputs())
+    pages, _ = language_pages(atlas, "en", site_languages(atlas))
+    for name, content in (pages | static_files()).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    with headless_chromium() as browser:
+        browser.get((tmp_path / "en" / "countries" / "japan" / "rules-based-order" / "index.html").as_uri())
+        paragraph = browser.find_element(By.XPATH, "//main//p[contains(., '2+2\u201d meeting')]")
+        note = paragraph.find_element(By.CSS_SELECTOR, ".footnote")
+        assert note.text == "Both foreign and both defence ministers at one table."
+        assert "“2+2” meeting" + note.text + " has so far" in paragraph.text  # where the call was
+        brackets = [  # around the note, by the stylesheet (the text above is without them)
+            browser.execute_script(f"return getComputedStyle(arguments[0], '::{side}').content", note)
+            for side in ("before", "after")
+        ]
+        assert brackets == ['" ["', '"]"']
+        assert not browser.find_element(By.CSS_SELECTOR, "main .footnote-call").is_displayed()
+        assert _axe(browser) == []
+
+
 def test_a_folder_that_is_not_a_site_is_never_replaced(capsys, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
@@ -461,13 +492,18 @@ def test_a_printed_page_shows_its_content_without_the_navigation(served):
 def test_axe_finds_no_serious_violation(served, address):
     url, browser, _ = served
     browser.get(url + address)
+    assert _axe(browser) == [], address
+
+
+def _axe(browser) -> list:
+    """axe-core's serious and critical violations on the open page: (rule, impact, first elements)."""
     browser.execute_script(AXE.read_text(encoding="utf-8"))
     violations = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
         "v => [v.id, v.impact, v.nodes.slice(0, 3).map(n => n.target.join(' '))])));"
     )
-    assert [v for v in violations if v[1] in ("serious", "critical")] == [], address
+    return [v for v in violations if v[1] in ("serious", "critical")]
 
 
 # --- the server -----------------------------------------------------------------------------------

@@ -97,16 +97,16 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
     files = _pdfs(atlas, languages, options, tell or (lambda line: None))
     pdfs = len(files)
     pages = 1  # the root
-    for in_language, count in forked_map(lambda code: _pages(atlas, code, languages), languages, options.jobs):
+    for in_language, count in forked_map(lambda code: language_pages(atlas, code, languages), languages, options.jobs):
         files |= in_language
         pages += count
     files[paths.file_of("")] = _root_page(atlas, languages).encode()
-    files |= _data_files(atlas, languages) | _static_files()
+    files |= _data_files(atlas, languages) | static_files()
     files[MARK] = _mark(atlas, languages)
     return Site(files, languages, pages, pdfs)
 
 
-def _pages(atlas: Atlas, code: str, languages: tuple[str, ...]) -> tuple[dict[str, bytes], int]:
+def language_pages(atlas: Atlas, code: str, languages: tuple[str, ...]) -> tuple[dict[str, bytes], int]:
     """The pages in one language and their search index; and how many pages."""
     language = Language(code)
     files, entries = {}, []
@@ -214,7 +214,7 @@ def _data_files(atlas: Atlas, languages: tuple[str, ...]) -> dict[str, bytes]:
     }
 
 
-def _static_files() -> dict[str, bytes]:
+def static_files() -> dict[str, bytes]:
     """The stylesheets, the bundled fonts with their licence, the search script; the :root of
     styles/atlas.css (its colours and font stacks, as reports/palette.py reads it) as the site's, so a
     colour or a face is chosen once for print and web."""
