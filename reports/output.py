@@ -40,8 +40,14 @@ def replace_folder(target: Path, contents: dict[str, bytes]) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     old = None
     try:
+        made = {staging}
         for name, data in contents.items():
-            write_atomic(staging / name, data, durable=False)
+            path = staging / name
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            with open(path, "xb") as file:  # the folder is new and ours alone: no file needs a step of its own
+                file.write(data)
         os.chmod(staging, 0o755)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
