@@ -37,6 +37,7 @@ def site_pages(atlas: Atlas, language: Language) -> list[SitePage]:
     atlas_pdf = (_("The atlas {year}").format(year=year), paths.atlas_pdf(code, year))
     regions = language.by_name(atlas.regions.values())
     countries = language.by_name(atlas.countries.values())
+    in_region = {slug: language.by_name(atlas.countries_in(slug)) for slug in atlas.regions}  # each in the alphabet
     rated_head = [_("Key question"), _("Rating")]
 
     pages = [
@@ -45,7 +46,7 @@ def site_pages(atlas: Atlas, language: Language) -> list[SitePage]:
             "home.html",
             f"{atlas.edition.title.get(code)} {year}",
             {
-                "regions": [(region, language.by_name(atlas.countries_in(region.slug))) for region in regions],
+                "regions": [(region, in_region[region.slug]) for region in regions],
                 "interests": list(atlas.interests.values()),
             },
             [atlas_pdf],
@@ -75,7 +76,7 @@ def site_pages(atlas: Atlas, language: Language) -> list[SitePage]:
                 {
                     "region": region,
                     "cards": cards,
-                    "countries": language.by_name(atlas.countries_in(region.slug)),
+                    "countries": in_region[region.slug],
                     "heatmap": web_chart(ratings_heatmap(atlas, cards, language), [_("Country · interest")]),
                     "population": web_chart(
                         region_population_chart(atlas, region, language), [_("Country"), _("Population")]
@@ -87,6 +88,7 @@ def site_pages(atlas: Atlas, language: Language) -> list[SitePage]:
     for country in countries:
         region = atlas.regions[country.region]
         chapter = country_chapter(atlas, country, language)
+        neighbours = [other for other in in_region[region.slug] if other.slug != country.slug]
         country_pdfs = [
             (_("Country dossier"), paths.country_pdf(code, country.slug)),
             (_("Region dossier"), paths.region_pdf(code, region.slug)),
@@ -97,7 +99,13 @@ def site_pages(atlas: Atlas, language: Language) -> list[SitePage]:
                 paths.country(code, country.slug),
                 "country.html",
                 language.plain(country.name),
-                {"country": country, "region": region, "chapter": chapter, "authors": chapter_authors(chapter)},
+                {
+                    "country": country,
+                    "region": region,
+                    "chapter": chapter,
+                    "authors": chapter_authors(chapter),
+                    "neighbours": neighbours,
+                },
                 country_pdfs,
             )
         )
