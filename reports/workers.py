@@ -1,7 +1,10 @@
 """Where chapters are typeset: worker processes here, or a Dask cluster.
 
 Both are used through the standard `concurrent.futures.Executor` interface,
-so the book code has one path whatever runs the jobs.
+so the book code has one path whatever runs the jobs. Work that needs what
+the build has loaded rather than a typesetter (a site's pages in each
+language) runs in processes forked from the build instead (`forked_map`).
+Every one of these processes ends with its build.
 """
 
 from __future__ import annotations
