@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -153,11 +153,15 @@ def _write(path: Path, content: bytes) -> Path:
         ) from None
 
 
-def make_pdf(kind, options: BuildOptions, inputs: Inputs | None = None) -> Built:
+def make_pdf(
+    kind, options: BuildOptions, inputs: Inputs | None = None, on_typeset: Callable[[bytes], None] | None = None
+) -> Built:
     """The kind's PDF, typeset and checked, from the cache when nothing changed since the last build.
 
     `inputs`, if given, records every file the build read (taken from the cache: those its earlier
     build read), also when it fails, for a caller that rebuilds when one changes (reports/rebuild.py).
+    `on_typeset`, if given, is handed a newly typeset PDF before it is checked: the preview draws
+    its pages meanwhile, and shows them only once the check has passed.
     """
     inputs = Inputs() if inputs is None else inputs
     options.check()
@@ -169,10 +173,10 @@ def make_pdf(kind, options: BuildOptions, inputs: Inputs | None = None) -> Built
     if cache and (earlier := _earlier(kind, cache, build_key, inputs)):
         return earlier
     if kind.book and not options.one_piece:
-        made, pdf, result_key, summary = _typeset_book(kind, options, inputs, profile, cache)
+        made, pdf, result_key, summary = _typeset_book(kind, options, inputs, profile, cache, on_typeset)
     else:
         made, summary = kind.make(options, inputs), ""
-        pdf = typeset_checked(one_page(made), profile)
+        pdf = typeset_checked(one_page(made), profile, on_typeset=on_typeset)
         if cache:
             result_key = cache.key("document", build_key, *inputs.record().values())
             cache.store(result_key, pdf)
@@ -219,19 +223,31 @@ def html_book(book: Book, data_dir: Path) -> HtmlBook:
     )
 
 
-def typeset_checked(page: Page, profile: Profile, embedded: Sequence[EmbeddedFile] = ()) -> bytes:
+def typeset_checked(
+    page: Page,
+    profile: Profile,
+    embedded: Sequence[EmbeddedFile] = (),
+    on_typeset: Callable[[bytes], None] | None = None,
+) -> bytes:
     """Typeset one page for the profile; text no font can set, or a PDF that fails the profile's
-    checks, is an error."""
+    checks, is an error. `on_typeset`: see make_pdf."""
     check_glyphs(page.html, page.data_dir, page.resources)
     from .typeset import typeset  # WeasyPrint loads only in a process that typesets (see reports/pages.py)
 
     pdf = typeset(page, profile, embedded)
+    if on_typeset:
+        on_typeset(pdf)
     require_profile(pdf, profile)
     return pdf
 
 
 def _typeset_book(
-    kind, options: BuildOptions, inputs: Inputs, profile: Profile, cache: Cache | None
+    kind,
+    options: BuildOptions,
+    inputs: Inputs,
+    profile: Profile,
+    cache: Cache | None,
+    on_typeset: Callable[[bytes], None] | None,
 ) -> tuple[Made, bytes, str, str]:
     """A book typeset in chapters by worker processes (or a Dask cluster), cached, and joined; with
     the joined book's cache key."""
@@ -255,6 +271,8 @@ def _typeset_book(
         join_book = typeset_chapters(pages, profile, workers, cache, progress, report, meanwhile=check_chapter_glyphs)
     pdf = join_book()
     if not report.joined_from_cache:  # a joined book is cached only once it has passed preflight
+        if on_typeset:
+            on_typeset(pdf)
         require_profile(pdf, profile, report.content_checks)
         if cache:
             cache.store(report.book_key, pdf)

@@ -4,7 +4,9 @@ The page (templates/preview/) shows the pages of the last good build as
 images (reports/page_images.py), offers its PDF, and lists the problems of
 the last build above them, as the command line prints them. It hears of each
 build through server-sent events (/events) and scrolls to the first page that
-looks different. The builds are reports/rebuild.py's.
+looks different. The builds are reports/rebuild.py's; a build hands over its
+PDF as soon as it is typeset, and the pages are drawn while the build checks
+it against its profile, to be shown only once it has passed.
 
 What the server answers is a fixed set of addresses, served from memory and
 from the preview page's own folder: no address is ever turned into a path, so
@@ -20,7 +22,7 @@ import re
 import sys
 import threading
 import time
-from concurrent.futures import CancelledError, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -63,17 +65,29 @@ class Preview:
         self._changed = threading.Condition()
         self._closed = False
         self._encoders = ThreadPoolExecutor(2, thread_name_prefix="png")
+        self._drawer = ThreadPoolExecutor(1, thread_name_prefix="pages")
+        self._drawn: tuple[bytes, Future[list[PageImage]]] | None = None  # a PDF typeset, being checked
 
     def building(self) -> None:
         with self._changed:
             self._state.building = True
             self._publish()
 
+    def typeset(self, pdf: bytes) -> None:
+        """A build typeset its PDF and is checking it: draw its pages meanwhile, to show them if it passes."""
+        with self._changed:
+            earlier = self._state.pages
+        self._drawn = (pdf, self._drawer.submit(page_images, pdf, self._encoders, earlier))
+
     def show(self, outcome: Outcome) -> None:
         """A build finished: its pages (which look different from before), or its problems."""
         with self._changed:
             earlier = self._state.pages
-        pages = page_images(outcome.pdf, self._encoders, earlier) if outcome.ok and outcome.pdf else None
+        drawn, self._drawn = self._drawn, None
+        pages = None
+        if outcome.ok and outcome.pdf:
+            early = drawn[1].result() if drawn and drawn[0] == outcome.pdf else None
+            pages = early or page_images(outcome.pdf, self._encoders, earlier)
         with self._changed:
             state = self._state
             state.build += 1
@@ -98,6 +112,7 @@ class Preview:
         with self._changed:
             self._closed = True
             self._changed.notify_all()
+        self._drawer.shutdown(wait=False, cancel_futures=True)
         self._encoders.shutdown(wait=False, cancel_futures=True)
 
     def view(self) -> dict:
@@ -197,7 +212,9 @@ def serve(kind, options: BuildOptions, name: str, host: str, port: int) -> None:
     build process, and return."""
     preview = Preview(name, options.language or "en")
     server = PreviewServer(host, port, preview)
-    rebuilder = Rebuilder(kind, options, on_build=_reporting(preview), on_start=preview.building)
+    rebuilder = Rebuilder(
+        kind, options, on_build=_reporting(preview), on_start=preview.building, on_typeset=preview.typeset
+    )
     builds = threading.Thread(target=rebuilder.run, name="builds", daemon=True)
     builds.start()
     print(f"Preview of {name} at http://{host}:{server.port}/ (Ctrl-C stops it)", flush=True)

@@ -37,7 +37,7 @@ from .problems import EXPECTED_FAILURES, failure_report
 from .workers import end_on_sigterm, end_with, keep_workers
 
 ENVIRONMENT = tuple(folder.resolve() for folder in (TEMPLATES, STYLES, LOCALE_DIR))
-QUIET_MS = 50  # a burst of changes (an editor saving through a temporary file) is one change once quiet this long
+QUIET_MS = 20  # a burst of changes (an editor saving through a temporary file) is one change once quiet this long
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,13 @@ class Outcome:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class Typeset:
+    """Sent by the build process before its Outcome: the PDF typeset, not yet checked."""
+
+    pdf: bytes
+
+
 class BuildProcess:
     """The warm build process: started on the first build, kept for the next, ended by `stop`."""
 
@@ -66,14 +73,25 @@ class BuildProcess:
         self._connection: Connection | None = None
         self._closed = False
 
-    def build(self, kind, options: BuildOptions, write: bool = False, output: Path | None = None) -> Outcome:
+    def build(
+        self,
+        kind,
+        options: BuildOptions,
+        write: bool = False,
+        output: Path | None = None,
+        on_typeset: Callable[[bytes], None] | None = None,
+    ) -> Outcome:
         """Build in the warm process: its PDF, or with `write`, the files written atomically (to
-        `output`, or where the build command would write them)."""
+        `output`, or where the build command would write them). `on_typeset` is handed a newly
+        typeset PDF while it is being checked (reports/pipeline.py, make_pdf); not when writing."""
         started = time.perf_counter()
         try:
             connection = self._started()
-            connection.send((kind, options, write, output))
-            return connection.recv()
+            connection.send((kind, options, write, output, on_typeset is not None))
+            while isinstance(message := connection.recv(), Typeset):
+                if on_typeset:
+                    on_typeset(message.pdf)
+            return message
         except (EOFError, OSError):  # the process ended: stopped, or killed from outside
             self.restart()
             return Outcome(
@@ -140,18 +158,21 @@ def _serve_builds(connection: Connection, parent: int) -> None:
     try:
         importlib.import_module(typesetter)  # WeasyPrint and Pango, loaded before the first build asks
         while True:
-            kind, options, write, output = connection.recv()
-            connection.send(_build(kind, options, write, output))
+            kind, options, write, output, early = connection.recv()
+            typeset = (lambda pdf: connection.send(Typeset(pdf))) if early and not write else None
+            connection.send(_build(kind, options, write, output, typeset))
     except (KeyboardInterrupt, EOFError):  # stopped, or the preview is gone
         return
 
 
-def _build(kind, options: BuildOptions, write: bool, output: Path | None) -> Outcome:
+def _build(
+    kind, options: BuildOptions, write: bool, output: Path | None, on_typeset: Callable[[bytes], None] | None = None
+) -> Outcome:
     inputs, started = Inputs(), time.perf_counter()
     files: tuple[Path, ...] = ()
     try:
         if not write:
-            built = make_pdf(kind, options, inputs)
+            built = make_pdf(kind, options, inputs, on_typeset)
             pdf, default, summary = built.pdf, built.default_output, built.summary
         else:
             result = build(kind, options, output, inputs)
@@ -210,9 +231,9 @@ def _inside(path: Path, folders: Iterable[Path]) -> bool:
 class Rebuilder:
     """Builds a document, and again after each change to a file it depends on, until stopped.
 
-    `on_build` gets each build's outcome; `on_start` is told when a build starts. With `write`,
-    each build writes its PDF (to `output`, or where the build command would) instead of handing
-    it over.
+    `on_build` gets each build's outcome; `on_start` is told when a build starts, and `on_typeset`
+    is handed a newly typeset PDF while it is being checked. With `write`, each build writes its
+    PDF (to `output`, or where the build command would) instead of handing it over.
     """
 
     def __init__(
@@ -221,11 +242,12 @@ class Rebuilder:
         options: BuildOptions,
         on_build: Callable[[Outcome], None],
         on_start: Callable[[], None] = lambda: None,
+        on_typeset: Callable[[bytes], None] | None = None,
         write: bool = False,
         output: Path | None = None,
     ):
         self.kind, self.options, self.write, self.output = kind, options, write, output
-        self.on_build, self.on_start = on_build, on_start
+        self.on_build, self.on_start, self.on_typeset = on_build, on_start, on_typeset
         self._process = BuildProcess()
         self._stopping = threading.Event()
 
@@ -261,7 +283,7 @@ class Rebuilder:
 
     def _build(self, dependencies: Dependencies) -> None:
         self.on_start()
-        outcome = self._process.build(self.kind, self.options, self.write, self.output)
+        outcome = self._process.build(self.kind, self.options, self.write, self.output, self.on_typeset)
         if self._stopping.is_set():
             return
         dependencies.update(outcome)

@@ -14,6 +14,8 @@ import pytest
 from reports.kinds import CountryDossier
 from reports.page_images import first_changed, page_images
 from reports.pipeline import BuildOptions, make_pdf
+from reports.preview import Preview
+from reports.rebuild import Outcome
 from tests.conftest import DATA
 
 ASSESSMENT = Path("countries/japan/rules-based-order.md")
@@ -56,3 +58,33 @@ def test_pages_after_an_edit_keep_their_images_though_the_fonts_text_maps_change
         assert after[last] is before[last]  # kept, not drawn again
         # Every page shows what the new PDF draws, kept or not.
         assert [image.digest for image in after] == [image.digest for image in fresh]
+
+
+def _outcome(pdf: bytes | None, *problems: str) -> Outcome:
+    return Outcome(pdf, Path("out/japan.pdf"), (), "", problems, 0.5, {})
+
+
+def test_pages_drawn_while_a_build_checks_its_pdf_are_shown_only_once_it_passes(edited):
+    before_pdf, after_pdf = edited
+    preview = Preview("japan", "en")
+    try:
+        preview.show(_outcome(before_pdf))
+        shown = [page["src"] for page in preview.view()["pages"]]
+        # The build hands over its PDF as soon as it is typeset, then its check fails: the preview keeps
+        # the last good pages and shows the problem.
+        preview.typeset(after_pdf)
+        failed = "error: the PDF does not meet the screen profile (PDF/UA-1), nothing was written: fonts: not embedded"
+        preview.show(_outcome(None, failed))
+        view = preview.view()
+        assert [page["src"] for page in view["pages"]] == shown
+        assert view["problems"] == [failed] and view["changed"] is None
+        # The same PDF again, and this time it passes: its pages, as the new PDF draws them.
+        preview.typeset(after_pdf)
+        preview.show(_outcome(after_pdf))
+        view = preview.view()
+        with ThreadPoolExecutor(2) as encoders:
+            fresh = page_images(after_pdf, encoders)
+        assert [page["src"] for page in view["pages"]] == [f"/pages/{image.digest}.png" for image in fresh]
+        assert view["problems"] == [] and view["changed"] == 0
+    finally:
+        preview.close()
