@@ -43,6 +43,12 @@ class DocumentKind:
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         raise NotImplementedError
 
+    def unread_options(self) -> frozenset[str]:
+        """Options this kind never reads, so that they stay out of its build key: a dossier made
+        from the working data is the same whichever folder holds the sealed editions (the web
+        edition built after sealing one reuses the PDFs the sealing built)."""
+        return frozenset({"archive"})
+
     def finish(self, pdf: bytes, output: Path) -> list[tuple[Path, bytes]]:
         """The files to write, made before any is written."""
         return [(output, pdf)]
@@ -96,6 +102,9 @@ class AtlasEdition(DocumentKind):
             check_edition_reference(self.edition, options.data, options.archive)
         else:
             super().check_arguments(options)
+
+    def unread_options(self) -> frozenset[str]:
+        return frozenset() if self.edition else super().unread_options()
 
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         if self.edition:
@@ -154,6 +163,9 @@ class EditionDiff(DocumentKind):
     def check_arguments(self, options: BuildOptions) -> None:
         for reference in (self.before, self.after):
             check_edition_reference(reference, options.data, options.archive)
+
+    def unread_options(self) -> frozenset[str]:
+        return frozenset()  # it reads sealed editions
 
     def make(self, options: BuildOptions, inputs: Inputs) -> Made:
         before = load_edition(self.before, options.data, options.archive, inputs)

@@ -51,7 +51,8 @@ def default_cache() -> Path:
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build. Every option shapes the output, and so the build's cache key, except those
-    named in NOT_SHAPING (a test holds this list to account)."""
+    named in NOT_SHAPING (a test holds this list to account) and those a kind of document never
+    reads (DocumentKind.unread_options)."""
 
     data: Path = DEFAULT_DATA  # the data folder
     archive: Path = DEFAULT_ARCHIVE  # where sealed editions live
@@ -77,9 +78,11 @@ class BuildOptions:
         if problems:
             raise InputError([Problem("", 0, 0, "", problem) for problem in problems])
 
-    def shaping(self) -> str:
-        """The options that shape the output, as a part of the build's cache key."""
-        return "\0".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name not in NOT_SHAPING)
+    def shaping(self, unread: frozenset[str] = frozenset()) -> str:
+        """The options that shape the output, as a part of the build's cache key; less those a kind
+        of document never reads (`unread`)."""
+        ignored = NOT_SHAPING | unread
+        return "\0".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name not in ignored)
 
 
 # Options that change how a document is made, never what it is (chapters typeset in any number of
@@ -169,7 +172,7 @@ def make_pdf(
     cache = Cache(options.cache) if options.cache is not None and not options.one_piece else None
     use_chart_cache(cache)
     profile = profile_named(options.profile)
-    build_key = cache.build_key(repr(kind), options.shaping(), repr(profile)) if cache else ""
+    build_key = cache.build_key(repr(kind), options.shaping(kind.unread_options()), repr(profile)) if cache else ""
     if cache and (earlier := _earlier(kind, cache, build_key, inputs)):
         return earlier
     if kind.book and not options.one_piece:
@@ -192,7 +195,9 @@ def cached_pdf(kind, options: BuildOptions, now: Snapshot | None = None) -> Buil
     if options.cache is None or options.one_piece:
         return None
     cache = Cache(options.cache)
-    build_key = cache.build_key(repr(kind), options.shaping(), repr(profile_named(options.profile)))
+    build_key = cache.build_key(
+        repr(kind), options.shaping(kind.unread_options()), repr(profile_named(options.profile))
+    )
     return _earlier(kind, cache, build_key, now=now)
 
 

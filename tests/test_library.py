@@ -18,7 +18,7 @@ import pytest
 import reports
 from reports import BriefingPack, BuildOptions, InputError, build
 from reports.inputs import Snapshot
-from reports.kinds import CountryDossier
+from reports.kinds import CountryDossier, EditionDiff
 from reports.pipeline import NOT_SHAPING, cached_pdf, make_pdf
 from tests.conftest import DATA, PROJECT, pdf_pages_text
 
@@ -114,6 +114,19 @@ def test_every_option_that_shapes_the_output_reaches_the_build_key():
             assert changed.shaping() == options.shaping(), name
         else:
             assert changed.shaping() != options.shaping(), f"option '{name}' does not reach the build key"
+
+
+def test_the_archive_folder_reaches_the_key_of_a_kind_that_reads_sealed_editions_only(tmp_path):
+    options = BuildOptions(cache=tmp_path / "cache", jobs=1)
+    elsewhere = dataclasses.replace(options, archive=tmp_path / "elsewhere")
+    japan, diff = CountryDossier("japan"), EditionDiff("2022", "2023")
+    for kind in (japan, diff):
+        make_pdf(kind, options)
+        assert cached_pdf(kind, options) is not None
+    # A dossier of the working data is the same whichever folder holds the sealed editions...
+    assert cached_pdf(japan, elsewhere) is not None
+    # ...but a change report read the sealed 2022 edition from the archive folder it was given.
+    assert cached_pdf(diff, elsewhere) is None
 
 
 def test_editing_the_notes_of_a_spec_outside_the_data_folder_rebuilds_the_pack(tmp_path):
