@@ -115,6 +115,31 @@ def keep_workers() -> None:
     _keeping = True
 
 
+@contextmanager
+def shared_workers() -> Iterator[None]:
+    """The builds within share their local workers, which end with the block: a build of many
+    documents (the web edition's PDFs) starts its workers once, not once per book, and each book
+    finds them with WeasyPrint, the fonts and the stylesheets loaded. In a process that keeps its
+    workers anyway (keep_workers), nothing changes."""
+    global _keeping
+    if _keeping:
+        yield
+        return
+    _keeping = True
+    try:
+        yield
+    except BaseException:
+        for executor in _KEPT.values():
+            _stop(executor)
+        raise
+    else:
+        for executor in _KEPT.values():
+            executor.shutdown(wait=True)
+    finally:
+        _keeping = False
+        _KEPT.clear()
+
+
 def _new_workers(jobs: int) -> ProcessPoolExecutor:
     # Fresh worker processes (not forks of this one, which holds the data, charts and typeset
     # chapters): each starts small, so the build's memory is what the typesetting needs.

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from reports.workers import chapter_executor, shared_workers
 from tests.conftest import DATA, PROJECT, pdf_navigation, pdf_pages_text
+from tests.live import wait_until_gone
 
 
 def _build(*args, cache: Path) -> subprocess.CompletedProcess:
@@ -139,3 +141,16 @@ def test_an_unchanged_build_with_other_arguments_is_made_not_copied(region_book,
     assert "nothing changed" not in english and "nothing changed since the last build" in again
     assert "nothing changed" not in german
     assert "Inhalt" in pdf_pages_text(tmp_path / "de.pdf")[2] and "Contents" in pdf_pages_text(region_book.path)[2]
+
+
+def test_the_books_of_one_build_share_their_workers_which_end_with_it():
+    """A build of many books (the web edition's PDFs) starts its chapter workers once: every book
+    within `shared_workers` gets the same warm processes, and they end when the block does."""
+    with shared_workers():
+        with chapter_executor(2) as first:
+            pids = {first.submit(os.getpid).result() for _ in range(4)}
+        with chapter_executor(2) as second:
+            assert second is first
+            assert second.submit(os.getpid).result() in pids
+    assert pids and os.getpid() not in pids
+    assert wait_until_gone(pids) == set()

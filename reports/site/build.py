@@ -28,7 +28,7 @@ from ..pages import STYLES, TEMPLATES
 from ..palette import colours
 from ..pipeline import BuildOptions, cached_pdf, make_pdf
 from ..problems import BuildError, InputError, Problem, display_path
-from ..workers import chapter_executor, forked_map
+from ..workers import chapter_executor, forked_map, shared_workers
 from . import paths
 from .data import edition_json, facts_csv, ratings_csv, search_entry, search_index
 from .pages import SitePage, site_pages
@@ -94,7 +94,8 @@ def make_site(options: BuildOptions, tell: Callable[[str], None] | None = None) 
     atlas = load_atlas(options.data, Inputs())
     languages = site_languages(atlas)
     use_chart_cache(Cache(options.cache) if options.cache is not None and not options.one_piece else None)
-    files = _pdfs(atlas, languages, options, tell or (lambda line: None))
+    with shared_workers():
+        files = _pdfs(atlas, languages, options, tell or (lambda line: None))
     pdfs = len(files)
     pages = 1  # the root
     for in_language, count in forked_map(lambda code: language_pages(atlas, code, languages), languages, options.jobs):
