@@ -15,7 +15,10 @@ import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future
 from html import unescape
 from pathlib import Path
 from typing import NamedTuple
@@ -236,31 +239,73 @@ class Samples:
     need them, while the tests run (most of them leave a core idle).
 
     With pytest-xdist (`make test` runs two workers) the workers share one folder of samples: the
-    first worker to need a sample builds it under a file lock, the other waits for it and reads the
-    same files, so each sample is built once per run. Each worker then builds one at a time, a
-    single session two."""
+    first worker to take a sample builds it under a file lock, and the other reads the same files,
+    so each sample is built once per run. A worker never waits for the other's build while it has
+    samples of its own to build: a sample locked by the other (or one continuing a sample not built
+    yet) is put back at the end of its list. Each worker builds one at a time, a single session two."""
 
     def __init__(self, names: list[str], root: Path, builders: int):
         self._root = root
         self._builds: dict[str, Future] = {}
-        self._pool = ThreadPoolExecutor(builders, thread_name_prefix="sample")
+        self._queue: deque[str] = deque()
+        self._waiting = threading.Condition()  # for a sample to build, or the end of the session
+        self._closed = False
         for name in names:
             self._start(name)
+        self._builders = [threading.Thread(target=self._work, name=f"sample-{n}") for n in range(builders)]
+        for builder in self._builders:
+            builder.start()
 
     def _start(self, name: str) -> Future:
-        if name not in self._builds:
-            self._builds[name] = self._pool.submit(self._build_once, name)
-        return self._builds[name]
+        with self._waiting:
+            if name not in self._builds:
+                self._builds[name] = Future()
+                self._queue.append(name)
+                self._waiting.notify()
+            return self._builds[name]
 
-    def _build_once(self, name: str) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    def _work(self) -> None:
+        deferred = 0  # samples put back in a row: all of them being built by the other worker
+        while True:
+            with self._waiting:
+                self._waiting.wait_for(lambda: self._queue or self._closed)
+                if self._closed:
+                    return
+                name = self._queue.popleft()
+            try:
+                built = self._build_once(name)
+            except BaseException as error:  # the test that needs it reports it
+                self._builds[name].set_exception(error)
+                continue
+            if built is not None:
+                deferred = 0
+                self._builds[name].set_result(built)
+                continue
+            with self._waiting:
+                self._queue.append(name)
+                deferred += 1
+                everything_elsewhere = deferred >= len(self._queue)
+            if everything_elsewhere:
+                time.sleep(0.2)
+
+    def _build_once(self, name: str) -> tuple[Path, Path, subprocess.CompletedProcess] | None:
+        """The sample, built now unless the other worker has built it; None while it (or the sample
+        it continues) is still being built elsewhere."""
         folder = self._root / name
         path, cache, record = folder / f"{name}.pdf", folder / "cache", self._root / f"{name}.json"
         with open(self._root / f"{name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the file closes
+            except BlockingIOError:
+                return None
             if not record.exists():
+                if name in CONTINUES:
+                    first = CONTINUES[name]
+                    if not (self._root / f"{first}.json").exists():
+                        self._start(first)
+                        return None
+                    shutil.copytree(folder.parent / first / "cache", cache, dirs_exist_ok=True)
                 folder.mkdir(parents=True, exist_ok=True)
-                if name in CONTINUES:  # built here, in this thread, if no worker has built it yet
-                    shutil.copytree(self._build_once(CONTINUES[name])[1], cache, dirs_exist_ok=True)
                 folders = {"SITE": folder / "site", "ARCHIVE": folder / "archive"}
                 args = [{"OUT": path, **folders}.get(arg, arg) for arg in SAMPLES[name]]
                 result = run_build(*args, env={"ATLAS_CACHE_DIR": str(cache)})
@@ -276,7 +321,12 @@ class Samples:
         return Built(path, result.stdout, cache)
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        """Stops after the builds under way."""
+        with self._waiting:
+            self._closed = True
+            self._waiting.notify_all()
+        for builder in self._builders:
+            builder.join()
 
 
 @pytest.fixture(scope="session", autouse=True)
