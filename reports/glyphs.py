@@ -31,8 +31,10 @@ _VAR = re.compile(r"var\(--([\w-]+)\)")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
 
+@cache
 def font_stacks(stylesheet: Path = STYLES / "atlas.css") -> dict[str, tuple[str, ...]]:
-    """{'serif': ('Noto Serif', 'Noto Serif CJK JP'), 'sans': (...)}, as the stylesheet declares them."""
+    """{'serif': ('Noto Serif', 'Noto Serif CJK JP'), 'sans': (...)}, as the stylesheet declares them
+    (read once per process, as the typesetter reads the styles)."""
     properties = dict(_PROPERTY.findall(stylesheet.read_text(encoding="utf-8")))
     stacks = {}
     for name in ("serif", "sans"):
@@ -213,6 +215,7 @@ def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _strings(item, path + (index,))
 
 
+@cache
 def _lacking(character: str) -> str | None:
     """The stacks that cannot set a character, described for a message; None when both can (or it is not drawn)."""
     if not _drawn(character):
