@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -32,6 +33,13 @@ from reports.cli import main
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
 UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache and outputs
+
+# The session builds many books in its own process: their chapter workers are forked from a fork
+# server that has the typesetter loaded, as the preview's build process has it (reports/rebuild.py),
+# instead of each worker loading WeasyPrint again. The project's folder first on the path makes the
+# fork server load this checkout's code (Python 3.11 does not tell it this process's sys.path).
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
+multiprocessing.get_context("forkserver").set_forkserver_preload(["reports.typeset"])
 
 
 def run_build(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -338,6 +338,18 @@ def _processes_in_session(session: int) -> list[int]:
     return found
 
 
+def _typesetters(session: int) -> list[int]:
+    """The processes of the session that have loaded WeasyPrint's text layout (Pango)."""
+    found = []
+    for pid in _processes_in_session(session):
+        try:
+            if "libpango" in Path(f"/proc/{pid}/maps").read_text():
+                found.append(pid)
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
 @pytest.mark.parametrize(
     "signal_name, moment",
     [("SIGKILL", "loading"), ("SIGKILL", "workers started"), ("SIGKILL", "typesetting"), ("SIGTERM", "typesetting")],
@@ -367,7 +379,10 @@ def test_no_process_of_a_killed_book_build_is_left(signal_name, moment, tmp_path
         deadline = time.monotonic() + 30
         while len(_processes_in_session(build.pid)) < 5 and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(3 if moment == "typesetting" else 0)
+        if moment == "typesetting":  # both workers have loaded the typesetter and taken a chapter
+            while len(_typesetters(build.pid)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)
     build.send_signal(getattr(signal, signal_name))
     build.communicate(timeout=30)  # reading its output through a pipe must not hang either
     assert build.returncode in (-9, 130), "the build ended before it was killed: kill it earlier"
