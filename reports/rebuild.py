@@ -31,10 +31,10 @@ import watchfiles
 
 from .i18n import LOCALE_DIR
 from .inputs import Inputs, unchanged
-from .pages import PROJECT, STYLES, TEMPLATES
+from .pages import STYLES, TEMPLATES
 from .pipeline import BuildOptions, build, make_pdf
 from .problems import EXPECTED_FAILURES, failure_report
-from .workers import end_on_sigterm, end_with, keep_workers
+from .workers import end_on_sigterm, end_with, keep_workers, preload_typesetter
 
 ENVIRONMENT = tuple(folder.resolve() for folder in (TEMPLATES, STYLES, LOCALE_DIR))
 QUIET_MS = 20  # a burst of changes (an editor saving through a temporary file) is one change once quiet this long
@@ -149,14 +149,10 @@ def _serve_builds(connection: Connection, parent: int) -> None:
     # SIGTERM, which stops a build as Ctrl-C stops the build command: its chapter workers first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_on_sigterm()
-    typesetter = f"{__package__}.typeset"
-    # The fork server imports the preloaded modules before it learns this process's sys.path (Python
-    # 3.11): the project's folder first on its path makes it load this copy of the code.
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
-    multiprocessing.get_context("forkserver").set_forkserver_preload([typesetter])
+    preload_typesetter()
     keep_workers()  # a book's chapter workers stay for the next build, warm
     try:
-        importlib.import_module(typesetter)  # WeasyPrint and Pango, loaded before the first build asks
+        importlib.import_module(f"{__package__}.typeset")  # WeasyPrint and Pango, before the first build asks
         while True:
             kind, options, write, output, early = connection.recv()
             typeset = (lambda pdf: connection.send(Typeset(pdf))) if early and not write else None

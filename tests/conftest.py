@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -29,17 +28,15 @@ import pytest
 import yaml
 
 from reports.cli import main
+from reports.workers import preload_typesetter
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
 UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache and outputs
 
-# The session builds many books in its own process: their chapter workers are forked from a fork
-# server that has the typesetter loaded, as the preview's build process has it (reports/rebuild.py),
-# instead of each worker loading WeasyPrint again. The project's folder first on the path makes the
-# fork server load this checkout's code (Python 3.11 does not tell it this process's sys.path).
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
-multiprocessing.get_context("forkserver").set_forkserver_preload(["reports.typeset"])
+# The session builds many books in its own process, as the preview's build process does: their chapter
+# workers fork from a fork server with the typesetter loaded.
+preload_typesetter()
 
 
 def run_build(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
