@@ -5,8 +5,8 @@ page 1. Joining them makes the book a reader expects, identical in its
 navigation to the same book typeset in one piece:
 
 - pages in order, with blank versos where a chapter must start on a recto;
-- page numbers ("page x of y") from an overlay typeset for the whole book,
-  stamped onto each page as an artifact;
+- the running foot (the book's name, "page x of y") from an overlay typeset
+  for the whole book, stamped onto each page as an artifact;
 - one outline, rebuilt from the chapters' bookmark levels;
 - links into other chapters pointed at their real destinations;
 - one structure tree (tagged PDF), the chapters' trees side by side;
@@ -50,7 +50,7 @@ def place(chapters: list[TypesetChapter], recto: list[bool]) -> list[Placement]:
 
 
 def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
-    """The book: chapters' pages in place, page numbers stamped from the overlays' pages (one per
+    """The book: chapters' pages in place, the running foot stamped from the overlays' pages (one per
     page of the book, in order), outline, links, tags."""
     book = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(p.chapter.pdf)) for p in placements]
@@ -298,7 +298,7 @@ def _untagged(form: pikepdf.Object) -> pikepdf.Object:
 
 
 def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page]) -> None:
-    """Draw each overlay page (the page number) onto the book's page, marked as an artifact."""
+    """Draw each overlay page (the running foot) onto the book's page, marked as an artifact."""
     for page, number in zip(book.pages, numbers, strict=True):
         form = book.copy_foreign(_untagged(number.as_form_xobject()))
         # Pages may share one resources dictionary: give each page its own, with its stamp.

@@ -184,7 +184,7 @@ class Cache:
             tuple(tuple(b) for b in meta["bookmarks"]),
             meta["anchors"],
             frozenset(meta["stubs"]),
-            tuple(meta["numbered"]),
+            tuple(tuple(boxes) for boxes in meta["foot"]),
             tuple(Check(*check) for check in meta["checks"]),
         )
 
@@ -194,7 +194,7 @@ class Cache:
             "bookmarks": chapter.bookmarks,
             "anchors": chapter.anchors,
             "stubs": sorted(chapter.stubs),
-            "numbered": chapter.numbered,
+            "foot": chapter.foot,
             "checks": [(check.name, check.passed, check.detail) for check in chapter.checks],
         }
         self.store(

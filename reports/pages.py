@@ -13,6 +13,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 STYLES = PROJECT / "styles"
 
+# The margin boxes of a book's running foot: its name, a pack's marking, "page x of y" (see
+# templates/base.html and book.html). A chapter typeset for a book leaves them empty: the book's
+# overlay prints them (reports/typeset_book.py).
+FOOT_BOXES = ("@bottom-left", "@bottom-center", "@bottom-right")
+
 
 @dataclass(frozen=True)
 class EmbeddedFile:
@@ -43,5 +48,5 @@ class TypesetChapter:
     bookmarks: tuple[tuple[int, int, str], ...]  # (level, page index, label), in reading order
     anchors: dict[str, int]  # anchor -> page index, for the page numbers other chapters print
     stubs: frozenset[str]  # anchors of other chapters that this one links to
-    numbered: tuple[bool, ...]  # per page: does it show a page number?
+    foot: tuple[tuple[str, ...], ...]  # per page: the boxes of the running foot it shows, e.g. ('@bottom-right',)
     checks: tuple = ()  # the output profile's checks of what the pages draw (the book engine's preflight)

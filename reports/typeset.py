@@ -33,7 +33,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from . import hyphenation
 from .cmyk import operation_in_cmyk
-from .pages import STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
+from .pages import FOOT_BOXES, STYLES, TEMPLATES, EmbeddedFile, Page, TypesetChapter
 from .pdfcontent import PRIVATE_DATA
 from .problems import BuildError
 from .profiles import Profile
@@ -125,12 +125,8 @@ def typeset_chapter(page: Page, profile: Profile, layout_only: bool = False) -> 
         for name in laid_out.anchors:  # an element spanning pages is an anchor on each: keep its first
             if name not in stubs:
                 anchors.setdefault(name, index)
-    numbered = tuple(_has_margin_box(laid_out, PAGE_NUMBER_BOX) for laid_out in document.pages)
-    return TypesetChapter(pdf, len(document.pages), bookmarks, anchors, stubs, numbered)
-
-
-# The margin box that carries "page x of y" in every document (see templates/base.html).
-PAGE_NUMBER_BOX = "@bottom-right"
+    foot = tuple(tuple(box for box in FOOT_BOXES if _has_margin_box(laid_out, box)) for laid_out in document.pages)
+    return TypesetChapter(pdf, len(document.pages), bookmarks, anchors, stubs, foot)
 
 
 def _has_margin_box(laid_out, at_keyword: str) -> bool:

@@ -1,8 +1,11 @@
 """Typesetting a book in chapters: in parallel, with exact page numbers across them.
 
 A book (the atlas, a region dossier, a briefing pack) is a list of chapters,
-each a complete HTML document with the same <head>. Typeset in one piece it
-is simply their bodies in a row. Typeset in chapters:
+each a complete HTML document. The first carries the book's <head> (its
+metadata, and the running foot that names it); the others name no book, so
+that a chapter two books share (a country in the atlas and in its region's
+dossier) is typeset once for both. Typeset in one piece a book is simply
+their bodies in a row, under the first one's <head>. Typeset in chapters:
 
 1. every chapter is typeset on its own, in worker processes (or on a Dask
    cluster), starting at page 1; chapters that print page numbers of other
@@ -10,9 +13,10 @@ is simply their bodies in a row. Typeset in chapters:
 2. their page counts place them in the book (blank versos where a chapter
    must start on a recto), which gives every anchor its book page number;
 3. the chapters that print page numbers are typeset with those numbers, and
-   "page x of y" for the whole book as an overlay, in parts, alongside;
+   the running foot ("page x of y", the book's name) for the whole book as
+   an overlay, in parts, alongside;
    if a page count moved, again, until none does;
-4. the joiner stamps the numbers and joins pages, outline, links and tags.
+4. the joiner stamps the running foot and joins pages, outline, links and tags.
 
 Page numbers printed inside a chapter must come from the convention
 `<a class="page-ref" href="#anchor"></a>`, whose CSS prints
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assemble import join, place
-from .pages import Page, TypesetChapter
+from .pages import FOOT_BOXES, Page, TypesetChapter
 from .preflight import Check, content_checks
 from .profiles import Profile
 
@@ -40,7 +44,7 @@ _MAX_ROUNDS = 4  # page-ref chapters re-typeset until their page counts settle; 
 @dataclass(frozen=True)
 class HtmlChapter:
     name: str  # for the build report, e.g. "country japan"
-    html: str  # a complete document; all chapters of a book share their <head>
+    html: str  # a complete document; the first chapter's <head> is the book's (see above)
     recto: bool = True  # starts on a right-hand page
 
 
@@ -119,7 +123,7 @@ def typeset_chapters(
         numbers = _page_numbers(placements)
         for i in referring:
             final_pages[i] = book.chapter_page(book.chapters[i], _page_ref_css(book.chapters[i].html, numbers))
-        overlay_pages = _page_number_overlay(book, placements)
+        overlay_pages = _foot_overlay(book, placements)
         # The page numbers are typeset alongside, for these placements: right unless a page count moves.
         done = run(
             [(final_pages[i], False) for i in referring] + [(page, False) for page in overlay_pages],
@@ -135,7 +139,7 @@ def typeset_chapters(
             break
     placements = place(chapters, recto)  # the same positions, now with the chapters as typeset last
     if moved:  # not settled after the last round: number the pages as they are now
-        overlay_pages = _page_number_overlay(book, placements)
+        overlay_pages = _foot_overlay(book, placements)
         overlays = run([(page, False) for page in overlay_pages], ["page numbers"] * len(overlay_pages))
     if cache:
         report.book_key = cache.key(
@@ -218,23 +222,30 @@ def _stand_in_numbers(book: HtmlBook) -> dict[str, int]:
     return {name: guess for chapter in book.chapters for name in _PAGE_REF.findall(chapter.html)}
 
 
-_OVERLAY_PART = 200  # pages of the page-number overlay typeset in one job
+_OVERLAY_PART = 200  # pages of the running-foot overlay typeset in one job
 
 
-def _page_number_overlay(book: HtmlBook, placements) -> list[Page]:
-    """Empty pages with only 'page x of y', numbered like the book's pages, in parts that the
-    workers typeset side by side: each part starts its page counter where the one before ended."""
-    flags: list[bool] = []
+def _foot_overlay(book: HtmlBook, placements) -> list[Page]:
+    """Empty pages with only the running foot ('page x of y', the book's name), numbered like the
+    book's pages, in parts that the workers typeset side by side: each part starts its page counter
+    where the one before ended. Each page shows the boxes its chapter's page shows, and none on a
+    blank verso."""
+    foot: list[tuple[str, ...]] = []
     for placement in placements:
-        flags += [False] * placement.blank_before + list(placement.chapter.numbered)
-    head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE))
+        foot += [()] * placement.blank_before + list(placement.chapter.foot)
+    kinds = sorted(set(foot))
+    hidden = "".join(
+        f"@page foot-{n} {{ {' '.join(f'{box} {{ content: none; }}' for box in FOOT_BOXES if box not in shown)} }}"
+        for n, shown in enumerate(kinds)
+    )
+    head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE, hidden))
     # 'of y' counts the whole book, not the part (the footer's text comes from the template).
-    head = head.replace("counter(pages)", f'"{len(flags)}"')
+    head = head.replace("counter(pages)", f'"{len(foot)}"')
     parts = []
-    for start in range(0, len(flags), _OVERLAY_PART):
+    for start in range(0, len(foot), _OVERLAY_PART):
         pages = "".join(
-            '<div class="page-number-page{}"></div>'.format("" if f else " unnumbered")
-            for f in flags[start : start + _OVERLAY_PART]
+            f'<div class="foot-page" style="page: foot-{kinds.index(shown)}"></div>'
+            for shown in foot[start : start + _OVERLAY_PART]
         )
         first = f"<style>@page :first {{ counter-reset: page {start + 1}; }}</style></head>"
         parts.append(

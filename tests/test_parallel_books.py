@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reports.loader import load_atlas
 from reports.workers import chapter_executor, shared_workers
 from tests.conftest import DATA, PROJECT, pdf_navigation, pdf_pages_text
 from tests.live import wait_until_gone
@@ -90,6 +91,24 @@ def test_an_edited_assessment_rebuilds_its_chapter_and_what_prints_page_numbers(
     assert all(
         name == "country vietnam" or name.endswith("(page numbers)") or name == "page numbers" for name in typeset
     ), typeset
+
+
+def test_a_region_dossier_built_after_the_atlas_takes_the_atlas_chapters_of_its_countries(
+    atlas_book, region_book, tmp_path
+):
+    """A country's chapter is one document in the atlas and in its region's dossier: what names the book
+    (its metadata, the footer) comes from the book's first chapter and is printed over the pages."""
+    cache = tmp_path / "cache"
+    shutil.copytree(atlas_book.cache, cache)
+    report = _build("region", "asia-pacific", "--jobs", "2", "-o", tmp_path / "region.pdf", cache=cache).stdout
+    countries = [c for c in load_atlas(DATA).countries.values() if c.region == "asia-pacific"]
+    # All of its countries; its own chapter prints their page numbers (made again for this book).
+    assert int(re.search(r"; (\d+) from the cache\)", report)[1]) >= len(countries) == 9, report
+    assert (tmp_path / "region.pdf").read_bytes() == region_book.path.read_bytes()  # as built from nothing
+    region_pages, atlas_pages = pdf_pages_text(region_book.path), pdf_pages_text(atlas_book.path)
+    japan = next(page for page in region_pages if page.lstrip().startswith("JAPAN"))
+    assert "Partner Atlas 2023 · Region dossier" in japan and "Yearly edition" not in japan
+    assert "Partner Atlas 2023 · Yearly edition" in next(p for p in atlas_pages if p.lstrip().startswith("JAPAN"))
 
 
 def test_damaged_cache_entries_are_detected_and_rebuilt(atlases, tmp_path):

@@ -65,13 +65,14 @@ class Book:
         return list(unique.values())
 
     def chapter_documents(self) -> list[tuple[str, str]]:
-        """(name, HTML) of each chapter as a document of its own with the book's <head>, to typeset apart."""
+        """(name, HTML) of each chapter as a document of its own, to typeset apart: the first with the
+        book's <head> (its metadata and footer), the others with one that names no book."""
         return [
             (
                 f"{chapter.kind} {chapter.anchor}",
-                render_html("book.html", self.language, book=self, parts=[chapter.html(self.language)]),
+                render_html("book.html", self.language, book=self, parts=[chapter.html(self.language)], first=i == 0),
             )
-            for chapter in self.chapters
+            for i, chapter in enumerate(self.chapters)
         ]
 
 
