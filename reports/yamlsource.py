@@ -114,6 +114,8 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, SourceMap]:
     """Parse one YAML text into plain data and its source map, or raise InputError."""
     try:
         return _load(text, shown, _FAST_LOADER)
+    except _TooDeep:
+        raise  # ours, whichever parser: the pure-Python one would take seconds to say the same
     except InputError:
         if _FAST_LOADER is yaml.SafeLoader:
             raise
@@ -134,22 +136,28 @@ def _load(text: str, shown: str, loader_class) -> tuple[Any, SourceMap]:
         builder = _Builder(loader, source)
         return builder.build(node, ()), source
     except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own limit, a thousand levels
+            raise _too_deep(shown) from None
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = f"YAML syntax error: {error.problem or error.context}"
         raise InputError([Problem(shown, line, column, "", message)]) from None
     except yaml.YAMLError as error:
         raise InputError([Problem(shown, 0, 0, "", f"YAML error: {error}")]) from None
-    except RecursionError:
-        raise InputError(
-            [
-                Problem(
-                    shown, 0, 0, "", f"lists or mappings nested more than {MAX_DEPTH} levels deep; refusing to read it"
-                )
-            ]
-        ) from None
+    except RecursionError:  # the pure-Python parser's limit
+        raise _too_deep(shown) from None
     finally:
         loader.dispose()
+
+
+class _TooDeep(InputError):
+    """Nesting too deep for the parser itself to follow (a thousand levels and more)."""
+
+
+def _too_deep(shown: str) -> _TooDeep:
+    return _TooDeep(
+        [Problem(shown, 0, 0, "", f"lists or mappings nested more than {MAX_DEPTH} levels deep; refusing to read it")]
+    )
 
 
 class _Builder:
