@@ -233,10 +233,10 @@ def _foot_overlay(book: HtmlBook, placements) -> list[Page]:
     foot: list[tuple[str, ...]] = []
     for placement in placements:
         foot += [()] * placement.blank_before + list(placement.chapter.foot)
-    kinds = sorted(set(foot))
+    kinds = {shown: n for n, shown in enumerate(sorted(set(foot)))}  # a named page for each
     hidden = "".join(
         f"@page foot-{n} {{ {' '.join(f'{box} {{ content: none; }}' for box in FOOT_BOXES if box not in shown)} }}"
-        for n, shown in enumerate(kinds)
+        for shown, n in kinds.items()
     )
     head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE, hidden))
     # 'of y' counts the whole book, not the part (the footer's text comes from the template).
@@ -244,7 +244,7 @@ def _foot_overlay(book: HtmlBook, placements) -> list[Page]:
     parts = []
     for start in range(0, len(foot), _OVERLAY_PART):
         pages = "".join(
-            f'<div class="foot-page" style="page: foot-{kinds.index(shown)}"></div>'
+            f'<div class="foot-page" style="page: foot-{kinds[shown]}"></div>'
             for shown in foot[start : start + _OVERLAY_PART]
         )
         first = f"<style>@page :first {{ counter-reset: page {start + 1}; }}</style></head>"
