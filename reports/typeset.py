@@ -1,4 +1,4 @@
-"""The only place that knows WeasyPrint: HTML + CSS in, PDF bytes out.
+"""The only place that uses WeasyPrint (reports/native.py loads it): HTML + CSS in, PDF bytes out.
 
 Rendering reads nothing but the project's templates/ and styles/ folders,
 the data folder, and the charts handed in by the caller. Every other
@@ -11,6 +11,9 @@ build's own) need not load WeasyPrint.
 
 from __future__ import annotations
 
+from . import native  # noqa: F401  (first: WeasyPrint loads its libraries without compiler runs)
+
+# isort: split
 import hashlib
 import io
 import logging

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import re
@@ -118,6 +119,22 @@ assert _LIMITS, "styles/atlas.css sets hyphenate-limit-chars"
 WORD, BEFORE, AFTER = (int(value) for value in _LIMITS.groups())  # the limits the pages are set with
 
 
+def read_once(read):
+    """`read(path)` once per version of the file (its inode, size and modification time): several
+    tests read the same session PDF, and a rebuilt file is a new version. Callers get their own list."""
+    results: dict[tuple, list] = {}
+
+    @functools.wraps(read)
+    def reader(path: Path) -> list:
+        stat = Path(path).stat()
+        version = (str(Path(path).resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if version not in results:
+            results[version] = read(path)
+        return list(results[version])
+
+    return reader
+
+
 def pdf_lines(path: Path, first: int = 1, last: int = 0) -> list[tuple[int, list[str]]]:
     """(page, words) of every printed line, in poppler's reading order."""
     command = ["pdftotext", "-bbox-layout", "-f", str(first), *(["-l", str(last)] if last else []), str(path), "-"]
@@ -149,19 +166,13 @@ def hyphenation_faults(path: Path) -> list[str]:
     return faults
 
 
+@read_once
 def pdf_pages_text(path: Path) -> list[str]:
     """The text of each page, as poppler extracts it (reading order, layout kept)."""
-    reader = pypdf.PdfReader(path)
-    pages = []
-    for number in range(1, len(reader.pages) + 1):
-        pages.append(
-            subprocess.run(
-                ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [page + "\f" for page in text.split("\f")[:-1]]  # poppler ends each page with a form feed
+    count = len(pypdf.PdfReader(path).pages)
+    assert len(pages) == count, f"{path}: {len(pages)} pages of text, {count} pages"
     return pages
 
 
@@ -484,6 +495,7 @@ class Tagged(NamedTuple):
     text: str  # the text of the marked content it and its descendants tag
 
 
+@read_once
 def pdf_structure(path: Path) -> list[Tagged]:
     """The PDF's structure tree (tagged PDF) in reading order, each element with its text."""
     import pikepdf
