@@ -53,8 +53,13 @@ def chapter_executor(jobs: int | None = None, scheduler: str | None = None) -> I
         return
     jobs = jobs or default_jobs()
     if jobs == 1:
-        with ThreadPoolExecutor(1) as in_thread:  # no second process for a one-job build
+        in_thread = ThreadPoolExecutor(1)  # no second process for a one-job build
+        try:
             yield in_thread
+        except BaseException:
+            in_thread.shutdown(cancel_futures=True)  # as below: the chapters not yet begun are of no use
+            raise
+        in_thread.shutdown()
         return
     executor = _KEPT.pop(jobs, None) if _keeping else None
     if executor is None or getattr(executor, "_broken", False):

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import DATA, pdf_pages_text, run_main
 
+import reports.typeset
 from reports.glyphs import check_glyphs, coverage, font_stacks
+from reports.inputs import Inputs
+from reports.kinds import RegionDossier
+from reports.pipeline import BuildOptions, html_book
 from reports.problems import BuildError, InputError
 
 SCRIPTS = (
@@ -49,6 +53,26 @@ def test_a_book_refuses_it_too_and_writes_nothing(data_copy, tmp_path, capsys):
         f"is not covered by any font of the {STACKS}; it would print as an empty box\n1 problem found.\n"
     )
     assert not target.exists()
+
+
+def test_a_book_typeset_by_one_job_stops_at_the_error_too(data_copy, tmp_path, capsys, monkeypatch):
+    """With --jobs 1 the chapters are typeset in a thread of the build's own process: the error calls
+    off the chapters not yet begun, as it does with worker processes (and so does Ctrl-C)."""
+    replace_in(data_copy / "countries" / "japan.yaml", 'name: {en: "Japan",', 'name: {en: "Japan \U00013000",')
+    begun = []
+    typeset_chapter = reports.typeset.typeset_chapter
+
+    def counted(page, *args):
+        begun.append(page)
+        return typeset_chapter(page, *args)
+
+    monkeypatch.setattr(reports.typeset, "typeset_chapter", counted)
+    target = tmp_path / "asia-pacific.pdf"
+    result = run_main(capsys, "region", "asia-pacific", "--data", data_copy, "--jobs", "1", "--quiet", "-o", target)
+    assert result.returncode == 2 and "U+13000" in result.stderr and not target.exists()
+    made = RegionDossier("asia-pacific").make(BuildOptions(data=data_copy), Inputs())
+    chapters = len(html_book(made.document, made.data_dir).chapters)
+    assert len(begun) < chapters / 2, f"{len(begun)} of {chapters} chapters typeset after the error"
 
 
 def test_the_document_part_is_named_when_the_text_is_in_the_body(data_copy, tmp_path, capsys):
