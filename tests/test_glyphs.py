@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, pdf_pages_text, run_main
+from fontTools.ttLib import TTCollection, TTFont
 
 import reports.typeset
-from reports.glyphs import check_glyphs, coverage, font_stacks
+from reports.glyphs import _bundled, _system_font, check_glyphs, coverage, font_stacks
 from reports.inputs import Inputs
 from reports.kinds import RegionDossier
 from reports.pipeline import BuildOptions, html_book
@@ -140,6 +141,19 @@ def test_check_refuses_a_character_no_font_covers_at_its_line_but_not_in_a_comme
 def test_bundled_fonts_cover_latin_with_diacritics(text):
     for family in ("Noto Serif", "Noto Sans"):
         assert all(ord(character) in coverage(family) for character in text if character not in " ,")
+
+
+def test_each_family_covers_what_its_fonts_map_as_fonttools_reads_them():
+    # The CJK faces' maps of ranges are read from their bytes, not through fontTools: the same characters.
+    families = dict.fromkeys(family for stack in font_stacks().values() for family in stack)
+    for family in families:
+        if family in _bundled():
+            fonts = [TTFont(path, lazy=True) for path in _bundled()[family]]
+        else:
+            path, index = _system_font(family)
+            fonts = [TTCollection(path, lazy=True).fonts[index] if path.suffix == ".ttc" else TTFont(path, lazy=True)]
+        assert coverage(family) == frozenset().union(*(font.getBestCmap() for font in fonts)), family
+    assert len(coverage("Noto Sans CJK JP")) > 40_000 and 0x6771 in coverage("Noto Sans CJK JP")  # 東
 
 
 def test_a_missing_fallback_font_is_a_clear_error():
