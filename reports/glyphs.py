@@ -69,22 +69,35 @@ def _bundled() -> dict[str, list[Path]]:
 
 
 def _code_points(font: TTFont) -> frozenset[int]:
-    """The code points the font's character map maps, as fontTools' best map has them. A map of
-    ranges (format 12, the CJK faces' 44,000 characters) is read from its bytes: fontTools would
-    first name all 65,535 glyphs, ten times the time."""
+    """The code points the font's character map maps, as fontTools' best map has them, read from the
+    map's bytes: fontTools would first name every glyph (65,535 in a CJK face), ten times the time."""
     data = font.getTableData("cmap")
     count = struct.unpack_from(">H", data, 2)[0]
     offsets = {
         struct.unpack_from(">HH", data, 4 + 8 * i): struct.unpack_from(">I", data, 8 + 8 * i)[0] for i in range(count)
     }
-    offset = next((offsets[best] for best in ((3, 10), (0, 6), (0, 4)) if best in offsets), None)  # fontTools' first
-    if offset is None or struct.unpack_from(">H", data, offset)[0] != 12:
+    offset = next((offsets[best] for best in _BEST_MAPS if best in offsets), None)
+    if offset is None:
         return frozenset(font.getBestCmap())
-    groups = struct.unpack_from(">I", data, offset + 12)[0]
+    form = struct.unpack_from(">H", data, offset)[0]
+    ranges: Iterator[tuple[int, int]]
+    if form == 12:  # groups of (first, last, first glyph)
+        groups = struct.unpack_from(">I", data, offset + 12)[0]
+        ranges = ((first, last) for first, last, _ in struct.iter_unpack(">III", data[offset + 16 :][: 12 * groups]))
+    elif form == 4:  # segments: the last codes, then the first codes; the closing segment (0xFFFF) maps nothing
+        segments = struct.unpack_from(">H", data, offset + 6)[0] // 2
+        last = struct.unpack_from(f">{segments}H", data, offset + 14)
+        first = struct.unpack_from(f">{segments}H", data, offset + 16 + 2 * segments)
+        ranges = zip(first[:-1], last[:-1])
+    else:
+        return frozenset(font.getBestCmap())
     found: set[int] = set()
-    for first, last, _glyph in struct.iter_unpack(">III", data[offset + 16 : offset + 16 + 12 * groups]):
-        found.update(range(first, last + 1))
+    for low, high in ranges:
+        found.update(range(low, high + 1))
     return frozenset(found)
+
+
+_BEST_MAPS = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))  # (platform, encoding), as fontTools
 
 
 def font_files() -> list[Path]:
