@@ -4,9 +4,10 @@ WeasyPrint asks cffi for each of its native libraries (GObject, Pango, HarfBuzz,
 several names, Windows' and macOS' first. For every name that does not load as written, cffi asks
 `ctypes.util.find_library`, which on Linux reads `ldconfig -p` and then links a test program with
 gcc and ld: at every start 22 ldconfig and 16 compiler runs, a third of the time `import weasyprint`
-takes (WeasyPrint issue #1125). While WeasyPrint loads, a name is looked up in the loader's cache
-alone, read once: the lookup that finds the libraries on Linux. The names WeasyPrint tries last
-are the libraries' own file names, which load as written wherever the dynamic loader finds them.
+takes (WeasyPrint issue #1125). While WeasyPrint loads on Linux, a name is looked up in the
+loader's cache alone, read once: the lookup that finds the libraries there. The names WeasyPrint
+tries last are the libraries' own file names, which load as written wherever the dynamic loader
+finds them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ctypes.util
 import functools
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,6 +39,9 @@ def _in_loader_cache(name: str) -> str | None:
 
 @contextmanager
 def _libraries_from_the_loader_cache() -> Iterator[None]:
+    if not sys.platform.startswith("linux"):  # elsewhere find_library is how the libraries are found
+        yield
+        return
     find_library = ctypes.util.find_library
     ctypes.util.find_library = _in_loader_cache
     try:
