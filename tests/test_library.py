@@ -223,3 +223,28 @@ def _written(pdf: bytes, folder: Path) -> Path:
     path = folder / "built.pdf"
     path.write_bytes(pdf)
     return path
+
+
+def test_loading_the_typesetter_runs_no_compiler():
+    """WeasyPrint's libraries are found in the loader's cache (reports/native.py), not by linking a test
+    program with gcc and ld for every name WeasyPrint tries (16 compiler runs at every start)."""
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess\n"
+            "started = []\n"
+            "class Recording(subprocess.Popen):\n"
+            "    def __init__(self, args, *rest, **options):\n"
+            "        started.append(args[0])\n"
+            "        super().__init__(args, *rest, **options)\n"
+            "subprocess.Popen = Recording\n"
+            "import ctypes.util, reports.typeset\n"
+            "print(started, ctypes.util.find_library.__module__)\n",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert started == "['/sbin/ldconfig'] ctypes.util\n"  # one look at the loader's cache; find_library restored
