@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import hashlib
 import json
 import os
 import re
@@ -120,17 +121,16 @@ WORD, BEFORE, AFTER = (int(value) for value in _LIMITS.groups())  # the limits t
 
 
 def read_once(read):
-    """`read(path)` once per version of the file (its inode, size and modification time): several
-    tests read the same session PDF, and a rebuilt file is a new version. Callers get their own list."""
-    results: dict[tuple, list] = {}
+    """`read(path)` once per content of the file: several tests read the same session PDF, and a
+    rebuilt file is read again. Callers get their own list."""
+    results: dict[bytes, list] = {}
 
     @functools.wraps(read)
     def reader(path: Path) -> list:
-        stat = Path(path).stat()
-        version = (str(Path(path).resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        if version not in results:
-            results[version] = read(path)
-        return list(results[version])
+        content = hashlib.sha256(Path(path).read_bytes()).digest()
+        if content not in results:
+            results[content] = read(path)
+        return list(results[content])
 
     return reader
 
