@@ -6,11 +6,11 @@ from __future__ import annotations
 import shutil
 import signal
 
-from tests.conftest import DATA, pdf_pages_text, run_build
+from tests.conftest import DATA, pdf_pages_text, run_main
 from tests.live import LiveCommand, descendants, wait_until_gone
 
 
-def test_watch_rewrites_the_pdf_after_each_save_and_keeps_it_while_the_data_is_broken(tmp_path):
+def test_watch_rewrites_the_pdf_after_each_save_and_keeps_it_while_the_data_is_broken(tmp_path, capsys):
     shutil.copytree(DATA, tmp_path / "data")
     output, assessment = tmp_path / "out" / "japan.pdf", tmp_path / "data/countries/japan/rules-based-order.md"
     command = LiveCommand(tmp_path, "watch", "japan", "--data", "data", "-o", "out/japan.pdf")
@@ -26,7 +26,7 @@ def test_watch_rewrites_the_pdf_after_each_save_and_keeps_it_while_the_data_is_b
 
         assessment.write_text(text.replace("## Willingness", "## Willingness\n\n<b>bold</b>", 1), "utf-8")
         command.line(r"^\d\d:\d\d:\d\d not written \([\d.]+ s\); out/japan\.pdf is as before$")
-        cli = run_build("country", "japan", "--data", "data", "-o", "cli.pdf", cwd=tmp_path)
+        cli = run_main(capsys, "country", "japan", "--data", "data", "-o", "cli.pdf", cwd=tmp_path)
         assert command.stderr == cli.stderr.splitlines()  # as the build command reports them
         assert command.stderr[0].startswith("data/countries/japan/rules-based-order.md:13: raw HTML '<b>' refused")
         assert output.read_bytes() == edited
