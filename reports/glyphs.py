@@ -51,12 +51,15 @@ def coverage(family: str) -> frozenset[int]:
     bundled = _bundled().get(family)
     if bundled:
         return frozenset().union(*(_code_points(TTFont(path, lazy=True)) for path in bundled))
+    return _code_points(_system_face(family))
+
+
+def _system_face(family: str) -> TTFont:
+    """The face fontconfig picks for a family that is not bundled (the CJK fallback)."""
     path, index = _system_font(family)
     if path.suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(path, lazy=True).fonts[index]
-    else:
-        font = TTFont(path, lazy=True)
-    return _code_points(font)
+        return TTCollection(path, lazy=True).fonts[index]
+    return TTFont(path, lazy=True)
 
 
 @cache

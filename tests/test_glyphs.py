@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, pdf_pages_text, run_main
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTFont
 
 import reports.typeset
-from reports.glyphs import _bundled, _system_font, check_glyphs, coverage, font_stacks
+from reports.glyphs import _bundled, _system_face, check_glyphs, coverage, font_stacks
 from reports.inputs import Inputs
 from reports.kinds import RegionDossier
 from reports.pipeline import BuildOptions, html_book
@@ -147,11 +147,9 @@ def test_each_family_covers_what_its_fonts_map_as_fonttools_reads_them():
     # The CJK faces' maps of ranges are read from their bytes, not through fontTools: the same characters.
     families = dict.fromkeys(family for stack in font_stacks().values() for family in stack)
     for family in families:
-        if family in _bundled():
-            fonts = [TTFont(path, lazy=True) for path in _bundled()[family]]
-        else:
-            path, index = _system_font(family)
-            fonts = [TTCollection(path, lazy=True).fonts[index] if path.suffix == ".ttc" else TTFont(path, lazy=True)]
+        fonts = (
+            [TTFont(path, lazy=True) for path in _bundled()[family]] if family in _bundled() else [_system_face(family)]
+        )
         assert coverage(family) == frozenset().union(*(font.getBestCmap() for font in fonts)), family
     assert len(coverage("Noto Sans CJK JP")) > 40_000 and 0x6771 in coverage("Noto Sans CJK JP")  # 東
 
