@@ -230,9 +230,11 @@ SAMPLES = {
     "pack": ("pack", PACK, "--jobs", "2", "--no-cache", "--quiet", "-o", "OUT"),
     "site": ("site", "--jobs", "2", "--quiet", "-o", "SITE"),  # the web edition, its PDFs built into an empty cache
 }
-# a sample built after another, into a copy of that one's build cache: the web edition links the PDFs
-# that sealing the edition built for the edition's site, so the run typesets them once
-CONTINUES = {"site": "sealed"}
+# a sample built after others, into a copy of their build caches: the run typesets each PDF once. The
+# web edition links the PDFs that sealing the edition built for the edition's site; that site takes
+# the English atlas, region and dossier from the samples built by the plain commands, as a user's
+# site built after them would.
+CONTINUES = {"sealed": ("atlas", "asia-pacific", "japan", "japan-de"), "site": ("sealed",)}
 # fixture: the samples it is made of
 FIXTURES = {
     "japan_pdf": ["japan"],
@@ -305,7 +307,7 @@ class Samples:
                 time.sleep(0.2)
 
     def _build_once(self, name: str) -> tuple[Path, Path, subprocess.CompletedProcess] | None:
-        """The sample, built now unless the other worker has built it; None while it (or the sample
+        """The sample, built now unless the other worker has built it; None while it (or a sample
         it continues) is still being built elsewhere."""
         folder = self._root / name
         path, cache, record = folder / f"{name}.pdf", folder / "cache", self._root / f"{name}.json"
@@ -315,11 +317,12 @@ class Samples:
             except BlockingIOError:
                 return None
             if not record.exists():
-                if name in CONTINUES:
-                    first = CONTINUES[name]
-                    if not (self._root / f"{first}.json").exists():
+                earlier = CONTINUES.get(name, ())
+                if not all((self._root / f"{first}.json").exists() for first in earlier):
+                    for first in earlier:
                         self._start(first)
-                        return None
+                    return None
+                for first in earlier:
                     shutil.copytree(folder.parent / first / "cache", cache, dirs_exist_ok=True)
                 folder.mkdir(parents=True, exist_ok=True)
                 folders = {"SITE": folder / "site", "ARCHIVE": folder / "archive"}

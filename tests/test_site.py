@@ -23,11 +23,12 @@ import yaml
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from reports import BuildOptions
+from reports import BuildOptions, CountryDossier, make_pdf
 from reports.collation import sort_key
 from reports.inputs import Inputs
 from reports.loader import load_atlas
-from reports.site.build import language_pages, make_site, site_languages, static_files
+from reports.pipeline import cached_pdf
+from reports.site.build import language_pages, make_site, pdf_options, site_languages, static_files
 from tests.conftest import DATA, EDITION, run_main
 from tests.live import LiveCommand, headless_chromium
 
@@ -340,6 +341,15 @@ def test_the_data_files_hold_the_facts_and_ratings_of_the_data(site):
                 expected or None
             )
     assert edition["edition"] == EDITION
+
+
+def test_the_site_takes_the_pdfs_in_the_editions_language_that_a_plain_build_made(tmp_path):
+    options = BuildOptions(cache=tmp_path / "cache", jobs=1)
+    atlas = load_atlas(options.data)
+    made = make_pdf(CountryDossier("japan"), options)  # build.py country japan
+    assert cached_pdf(CountryDossier("japan"), pdf_options(options, atlas, atlas.edition.language)).pdf == made.pdf
+    other = next(code for code in site_languages(atlas) if code != atlas.edition.language)
+    assert cached_pdf(CountryDossier("japan"), pdf_options(options, atlas, other)) is None
 
 
 def test_the_pages_made_in_several_processes_are_the_pages_made_in_one(site_build, tmp_path):

@@ -134,7 +134,7 @@ def _pdfs(
     now = Snapshot()  # the PDFs share most of their inputs: each file is read once
     for code in languages:
         for address, kind in _pdf_kinds(atlas, code):
-            in_language = replace(options, language=code)
+            in_language = pdf_options(options, atlas, code)
             built = cached_pdf(kind, in_language, now) or (make_pdf(kind, in_language) if kind.book else None)
             if built is None:
                 waiting.append((address, kind, in_language))
@@ -149,6 +149,13 @@ def _pdfs(
                 files[address] = built.pdf
                 tell(f"{address} ({built.summary})" if built.summary else address)
     return dict(sorted(files.items()))
+
+
+def pdf_options(options: BuildOptions, atlas: Atlas, code: str) -> BuildOptions:
+    """How the site builds its PDFs in a language. Those in the edition's own language are built as
+    `build.py country japan` builds them, with no language asked for: the same PDFs under the same
+    cache keys, so that a site built after the atlas, its regions or dossiers takes them as they are."""
+    return replace(options, language=None if code == atlas.edition.language else code)
 
 
 def site_languages(atlas: Atlas) -> tuple[str, ...]:
