@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections import deque
@@ -31,6 +30,7 @@ import yaml
 
 from reports.cli import main
 from reports.workers import preload_typesetter
+from tests.forked import run_forked
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
@@ -41,19 +41,13 @@ UNTOUCHED = (PROJECT / ".cache", PROJECT / "out")  # the checkout's own cache an
 preload_typesetter()
 
 
-def run_build(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`python build.py ARGS` in a subprocess: exit status, stdout and stderr as a user sees them.
+def run_build(*args: object, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`build.py ARGS` in a process of its own (forked from the session's fork server, tests/forked.py):
+    exit status, stdout and stderr as a user sees them. `env` is added to this process's environment.
 
     For the end-to-end tests of the command line; a test of an error message calls `run_main`.
     """
-    return subprocess.run(
-        [sys.executable, str(PROJECT / "build.py"), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **env} if env else None,
-    )
+    return run_forked(args, cwd, {**os.environ, **(env or {})})
 
 
 def run_main(capsys, *args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
