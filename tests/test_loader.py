@@ -2,7 +2,11 @@
 
 import datetime as dt
 
+import pytest
+
+from reports.inputs import Inputs
 from reports.loader import load_atlas
+from reports.problems import InputError
 from reports.yamlsource import load_yaml
 from tests.conftest import DATA
 
@@ -34,3 +38,28 @@ def test_yaml_positions_point_at_keys(tmp_path):
     assert data == {"a": 1, "b": [{"c": dt.date(2023, 1, 2), "d": [1, 2]}]}
     assert source.locate(("b", 0, "d")) == (4, 5)
     assert source.locate(("b", 0, "missing")) == (3, 5)  # a missing key points at its parent
+
+
+def test_a_folder_loaded_again_unchanged_is_not_read_again_and_an_edit_is_seen(data_copy):
+    first, again = Inputs(), Inputs()
+    atlas = load_atlas(data_copy, first)
+    assert load_atlas(data_copy, again) is atlas  # the web edition's workers: one load for many PDFs
+    assert again.record() == first.record() and len(first.record()) > 50
+
+    japan = data_copy / "countries" / "japan.yaml"
+    japan.write_text(japan.read_text(encoding="utf-8").replace("Tokio", "Tokyo-to"), encoding="utf-8")
+    assert load_atlas(data_copy).find_country("japan").capital.get("de") == "Tokyo-to"  # a file edited
+
+    german = data_copy / "regions" / "latin-america.de.md"  # looked for, absent
+    assert "de" not in load_atlas(data_copy).regions["latin-america"].introduction.root
+    german.write_text("Drei Länder, neu eingeleitet.\n", encoding="utf-8")
+    assert load_atlas(data_copy).regions["latin-america"].introduction.root["de"] == "Drei Länder, neu eingeleitet.\n"
+
+    region = data_copy / "regions" / "asia-pacific.yaml"
+    region.write_text("name: [\n", encoding="utf-8")
+    broken = Inputs()
+    with pytest.raises(InputError):
+        load_atlas(data_copy, broken)
+    assert f"file {region.resolve()}" in broken.record() and len(broken.record()) > 50  # a watcher waits on them
+    with pytest.raises(InputError):
+        load_atlas(data_copy)  # still broken: never the atlas loaded before
