@@ -13,6 +13,7 @@ Layout of a data folder (see README.md, "Adding a country"):
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -223,6 +224,7 @@ _EXPECTED = {
 # their total size, the atlas). As named too: an atlas's texts name their files under it.
 _LOADED: dict[tuple[Path, Path], tuple[dict[str, str], int, Atlas]] = {}
 _KEPT_ATLASES = 2
+_KEEPING = threading.Lock()
 
 
 def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
@@ -246,10 +248,11 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
         atlas = _load(root, read, size)
     finally:
         inputs.extend(read.record())  # also when it fails: a watcher waits for a change to these
-    _LOADED.pop(folder, None)
-    _LOADED[folder] = (read.record(), size, atlas)
-    while len(_LOADED) > _KEPT_ATLASES:
-        del _LOADED[next(iter(_LOADED))]
+    with _KEEPING:
+        _LOADED.pop(folder, None)
+        _LOADED[folder] = (read.record(), size, atlas)
+        while len(_LOADED) > _KEPT_ATLASES:
+            del _LOADED[next(iter(_LOADED))]
     return atlas
 
 
