@@ -48,8 +48,8 @@ def command(args: list[str], cwd: Path, env: dict[str, str], out: Path, err: Pat
         opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(opened, descriptor)  # for the processes it starts, too
         os.close(opened)
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115  (for the life of the process)
-    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # for the life of the process
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
     from reports.cli import main
 
     status = main(args)
