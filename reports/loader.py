@@ -233,7 +233,7 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     `inputs` records every file read (see reports/inputs.py). A process that loads a folder again
     while every file it read reads the same gets the atlas it loaded then (an Atlas is never
     changed): each worker of the web edition loads the data once, not once for each of its PDFs,
-    which at 200 countries took 0.45 to 0.8 s a PDF."""
+    which at 200 countries took 0.42 to 0.66 s a PDF."""
     root = Path(root)
     if not root.is_dir():
         raise InputError([Problem(display_path(root), 0, 0, "", "data folder not found")])
