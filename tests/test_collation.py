@@ -73,14 +73,15 @@ def africa_data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(africa_data, tmp_path_factory):
-    """The text of each page of a book built from the data: each book once for the module."""
+    """The text of each page of a book built from the data: each book once for the module, in one
+    WeasyPrint run (that chapters give the same pages is test_books.py's and test_parallel_books.py's)."""
     folder, books = tmp_path_factory.mktemp("collation-books"), {}
 
     def pages(kind, language: str) -> list[str]:
         name = f"{type(kind).__name__}-{language}"
         if name not in books:
             output = folder / f"{name}.pdf"
-            build(kind, BuildOptions(data=africa_data, cache=None, language=language, jobs=1), output=output)
+            build(kind, BuildOptions(data=africa_data, cache=None, language=language, one_piece=True), output=output)
             books[name] = pdf_pages_text(output)
         return books[name]
 
