@@ -367,7 +367,7 @@ def test_the_pages_made_in_several_processes_are_the_pages_made_in_one(site_buil
     assert multiprocessing.active_children() == []
 
 
-def test_a_footnote_stands_where_it_is_called_and_leaves_no_empty_link(data_copy, tmp_path):
+def test_a_footnote_stands_where_it_is_called_and_leaves_no_empty_link(data_copy, tmp_path, browser):
     """A page has no foot: the note stands in the text, and the call, in print a number linking to
     it, is not an empty link (axe: 'link-name'). Only the pages are made here, not the PDFs."""
     text = data_copy / "countries" / "japan" / "rules-based-order.md"
@@ -381,19 +381,18 @@ def test_a_footnote_stands_where_it_is_called_and_leaves_no_empty_link(data_copy
     for name, content in (pages | static_files()).items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(content)
-    with headless_chromium() as browser:
-        browser.get((tmp_path / "en" / "countries" / "japan" / "rules-based-order" / "index.html").as_uri())
-        paragraph = browser.find_element(By.XPATH, "//main//p[contains(., '2+2\u201d meeting')]")
-        note = paragraph.find_element(By.CSS_SELECTOR, ".footnote")
-        assert note.text == "Both foreign and both defence ministers at one table."
-        assert "“2+2” meeting" + note.text + " has so far" in paragraph.text  # where the call was
-        brackets = [  # around the note, by the stylesheet (the text above is without them)
-            browser.execute_script(f"return getComputedStyle(arguments[0], '::{side}').content", note)
-            for side in ("before", "after")
-        ]
-        assert brackets == ['" ["', '"]"']
-        assert not browser.find_element(By.CSS_SELECTOR, "main .footnote-call").is_displayed()
-        assert _axe(browser) == []
+    browser.get((tmp_path / "en" / "countries" / "japan" / "rules-based-order" / "index.html").as_uri())
+    paragraph = browser.find_element(By.XPATH, "//main//p[contains(., '2+2\u201d meeting')]")
+    note = paragraph.find_element(By.CSS_SELECTOR, ".footnote")
+    assert note.text == "Both foreign and both defence ministers at one table."
+    assert "“2+2” meeting" + note.text + " has so far" in paragraph.text  # where the call was
+    brackets = [  # around the note, by the stylesheet (the text above is without them)
+        browser.execute_script(f"return getComputedStyle(arguments[0], '::{side}').content", note)
+        for side in ("before", "after")
+    ]
+    assert brackets == ['" ["', '"]"']
+    assert not browser.find_element(By.CSS_SELECTOR, "main .footnote-call").is_displayed()
+    assert _axe(browser) == []
 
 
 def test_a_folder_that_is_not_a_site_is_never_replaced(capsys, tmp_path):
@@ -413,14 +412,20 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(capsys, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def served(site, tmp_path_factory):
-    """`build.py serve --site` on the built site, and a headless browser."""
+def browser():
+    """A headless browser for the module's tests (one start, not one per test)."""
+    with headless_chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def served(site, browser, tmp_path_factory):
+    """`build.py serve --site` on the built site, and the browser."""
     folder = tmp_path_factory.mktemp("served")
     command = LiveCommand(folder, "serve", "--site", str(site), "--port", "0")
     try:
         url = command.line(r"at (http://127\.0\.0\.1:\d+/)")[1]
-        with headless_chromium() as browser:
-            yield url, browser, command
+        yield url, browser, command
     finally:
         command.kill()
 
@@ -464,11 +469,10 @@ def test_the_search_finds_a_country_by_its_name_and_by_words_of_its_text(served)
     assert browser.find_element(By.CSS_SELECTOR, ".search-count").text == "No page contains all of these words."
 
 
-def test_the_search_works_from_the_folder_on_disk(site):
-    with headless_chromium() as browser:
-        browser.get((site / "en" / "search" / "index.html").as_uri() + "?q=tokyo")
-        titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".search-hits a")]
-        assert "Japan" in titles
+def test_the_search_works_from_the_folder_on_disk(site, browser):
+    browser.get((site / "en" / "search" / "index.html").as_uri() + "?q=tokyo")
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".search-hits a")]
+    assert "Japan" in titles
 
 
 def test_a_printed_page_shows_its_content_without_the_navigation(served):
