@@ -247,10 +247,11 @@ def load_atlas(root: Path, inputs: Inputs | None = None) -> Atlas:
     try:
         atlas = _load(root, read, size)
     finally:
-        inputs.extend(read.record())  # also when it fails: a watcher waits for a change to these
+        record = read.record()
+        inputs.extend(record)  # also when it fails: a watcher waits for a change to these
     with _KEEPING:
         _LOADED.pop(folder, None)
-        _LOADED[folder] = (read.record(), size, atlas)
+        _LOADED[folder] = (record, size, atlas)
         while len(_LOADED) > _KEPT_ATLASES:
             del _LOADED[next(iter(_LOADED))]
     return atlas

@@ -194,6 +194,17 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def data_of_countries(source: Path, target: Path, countries) -> Path:
+    """A copy of the data folder `source` at `target` with only the countries named (slugs), for a test
+    whose rule a few countries show (its packs and events are left out: they name the others)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("packs", "events"))
+    for path in (target / "countries").glob("*.yaml"):
+        if path.stem not in countries:
+            path.unlink()
+            shutil.rmtree(path.with_suffix(""), ignore_errors=True)
+    return target
+
+
 # --- the sample documents, each built once per session for the tests that only read them ----------
 
 

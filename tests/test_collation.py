@@ -9,14 +9,13 @@ population chart and the ranking of an interest.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from reports import AtlasEdition, BuildOptions, RegionDossier, build
 from reports.collation import sort_key
-from tests.conftest import DATA, pdf_pages_text
+from tests.conftest import DATA, data_of_countries, pdf_pages_text
 
 AFRICA = {
     # slug: (code, English name, German name, population as written)
@@ -55,11 +54,7 @@ assessments:
 def africa_data(tmp_path_factory) -> Path:
     """The sample data with Latin America and most of Asia left out and a region 'africa' added."""
     data = tmp_path_factory.mktemp("collation") / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("packs", "events"))
-    for path in (data / "countries").glob("*.yaml"):
-        if path.stem not in KEEP:
-            path.unlink()
-            shutil.rmtree(path.with_suffix(""), ignore_errors=True)
+    data_of_countries(DATA, data, KEEP)
     for path in (data / "regions").glob("latin-america*"):
         path.unlink()
     (data / "regions" / "africa.yaml").write_text('name: {en: "Africa", de: "Afrika"}\n', encoding="utf-8")

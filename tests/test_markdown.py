@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from reports import BuildOptions, CountryDossier, RegionDossier, build
-from tests.conftest import DATA, outline_titles, pdf_pages_text, pdf_word_boxes
+from tests.conftest import DATA, data_of_countries, outline_titles, pdf_pages_text, pdf_word_boxes
 
 JAPAN_TEXT = Path("countries/japan/rules-based-order")
 
@@ -170,11 +170,7 @@ def test_sub_heading_is_nested_under_its_question_in_the_outline(dossiers, langu
 def test_sub_heading_is_nested_under_its_question_in_a_book(data, tmp_path):
     """Typeset in one piece, so that the notes' numbering must start again for each country: the region
     with Japan (its sub-heading and notes) and India (a note of its own) for its countries."""
-    data = shutil.copytree(data, tmp_path / "data")
-    for path in (data / "countries").glob("*.yaml"):
-        if path.stem not in ("japan", "india"):
-            path.unlink()
-            shutil.rmtree(path.with_suffix(""), ignore_errors=True)
+    data = data_of_countries(data, tmp_path / "data", ("japan", "india"))
     india = data / "countries/india/rules-based-order.md"
     note = "A call.[^n]\n\n[^n]: India's note.\n\n"
     india.write_text(india.read_text().replace("## Willingness", note + "## Willingness"))
