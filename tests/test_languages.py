@@ -6,11 +6,12 @@ import re
 import shutil
 from pathlib import Path
 
+import jinja2
 import pikepdf
 from babel.messages.pofile import read_po, write_po
 from conftest import DATA, PROJECT, pdf_pages_text, run_build, run_main
 
-from reports import i18n
+from reports import html, i18n
 from reports.documents.country import country_dossier
 from reports.loader import load_atlas
 
@@ -187,3 +188,31 @@ def test_coverage_report_in_french_and_spanish(capsys):
         assert not any(line.endswith("countries/japan/rules-based-order.md") for line in lines)
         assert not any(line.endswith("events/security-dialogue-2023.md") for line in lines)
         assert any(line.endswith("countries/india/rules-based-order.md") for line in lines)
+
+
+# --- Templates --------------------------------------------------------------------------------------
+
+
+def test_the_languages_share_each_compiled_template_and_an_edited_one_is_compiled_again(tmp_path, monkeypatch):
+    """Every language's environment takes a template compiled for another (reports/html.py), unless
+    the template changed since: the preview renders the edited one."""
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    template = tmp_path / "greeting.html"
+    template.write_text("{{ _('Contents') }}", encoding="utf-8")
+    rendered = {}
+    for code in ("en", "de", "fr"):
+        environment = html._environment(code).overlay(loader=jinja2.FileSystemLoader(tmp_path))
+        rendered[code] = environment.get_template("greeting.html").render()
+    assert compiled == ["greeting.html"]
+    assert rendered == {"en": "Contents", "de": "Inhalt", "fr": "Sommaire"}
+    template.write_text("{{ _('Contents') }}!", encoding="utf-8")
+    environment = html._environment("es").overlay(loader=jinja2.FileSystemLoader(tmp_path))
+    assert environment.get_template("greeting.html").render() == "Índice!"
+    assert compiled == ["greeting.html", "greeting.html"]
