@@ -127,9 +127,17 @@ def test_damaged_cache_entries_are_detected_and_rebuilt(atlases, tmp_path):
 
 def test_a_dask_cluster_builds_the_same_book(region_book, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-    ) as cluster:
+    import dask
+
+    # Worker processes of their own, as on other machines, but forked from the session's fork server,
+    # which has the typesetter loaded (conftest.py), rather than each starting Python afresh.
+    forked = dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+    with (
+        forked,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        ) as cluster,
+    ):
         _build(
             "region",
             "asia-pacific",
