@@ -238,8 +238,9 @@ SAMPLES = {
 # a sample built after others, into a copy of their build caches: the run typesets each PDF once. The
 # web edition links the PDFs that sealing the edition built for the edition's site; that site takes
 # the English atlas, region and dossier from the samples built by the plain commands, as a user's
-# site built after them would.
-CONTINUES = {"sealed": ("atlas", "asia-pacific", "japan", "japan-de"), "site": ("sealed",)}
+# site built after them would, and the sealed atlas takes the chapters of its Asia-Pacific countries
+# from the region typeset in the archive profile.
+CONTINUES = {"sealed": ("atlas", "asia-pacific", "asia-pacific-archive", "japan", "japan-de"), "site": ("sealed",)}
 # fixture: the samples it is made of
 FIXTURES = {
     "japan_pdf": ["japan"],
