@@ -10,8 +10,11 @@ no dates, no random ids. Charts use shades of one ink and direct labels, so
 they read the same printed in black and white; their colours are the documents'
 palette (styles/atlas.css, read through reports/palette.py).
 
-Most charts are drawn with matplotlib; the rating chart, one on every
-assessment, is written as SVG directly (see `rating_chart`).
+The rating chart (one on every assessment), the ranking of an interest's
+partners and a region's heatmap are written as SVG directly (`_bar_rows`,
+`heatmap`): matplotlib took longer to draw them than WeasyPrint to set their
+page, and its SVG of nested groups, clip paths and defs cost WeasyPrint more
+to draw. The other charts are drawn with matplotlib.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import hashlib
 import inspect
 import io
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -184,23 +188,46 @@ def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max
     defs) took 60 ms a chart, three times what WeasyPrint then needs to draw it. Its geometry is what
     matplotlib's `barh` with `tight_layout(pad=0.2)` gave, so the page is laid out the same.
     """
+    bars = [(value, str(value), 1.0) for value in values]
+    return Chart(_bar_rows(labels, bars, scale_min, scale_max, _BarRows(3.3, 0.32, 0.55, 0.5, 0.08, 8.0)), alt)
+
+
+@dataclass(frozen=True)
+class _BarRows:
+    """The measures of a chart of labelled horizontal bars on a rating scale (in inches, in rows and
+    in scale units, as matplotlib's figure size, bar height and axis limits were given)."""
+
+    width: float  # of the figure
+    row: float  # the figure's height per bar
+    bar: float  # a bar's height, of a row
+    right: float  # the scale runs on this far beyond its highest mark, for the values
+    gap: float  # from a bar's end to its value
+    value_size: float  # the values' font size
+
+
+def _bar_rows(
+    labels: list[str], bars: Sequence[tuple[float, str, float]], low: int, high: int, rows: _BarRows
+) -> bytes:
+    """The SVG of labelled bars, each (length, the value printed beside it, opacity of the ink): the
+    labels left, the scale below with its marks from `low` to `high`, a light vertical grid."""
     size, pad, tick = 8.0, 1.6, 3.5  # font size, margin round the figure, tick length and label gap
-    width, height = 3.3 * 72, (0.32 * len(labels) + 0.45) * 72
+    width, height = rows.width * 72, (rows.row * len(labels) + 0.45) * 72
     left = pad + max((_label_width(label, size) for label in labels), default=0.0) + tick
     right, top, bottom = width - pad, pad, height - pad - 2 * tick - 1.2 * size
-    # matplotlib's data limits: bars 0.55 high on rows 1 apart, 5 % margin above and below.
-    rows = len(labels) - 0.45
-    pitch = (bottom - top) / (1.1 * rows) if rows > 0 else 0.0
+    # matplotlib's data limits: bars `rows.bar` high on rows 1 apart, 5 % margin above and below.
+    span = len(labels) - 1 + rows.bar
+    pitch = (bottom - top) / (1.1 * span) if span > 0 else 0.0
 
     def x(value: float) -> float:
-        return left + value / (scale_max + 0.5) * (right - left)
+        return left + value / (high + rows.right) * (right - left)
 
     def y(row: int) -> float:  # the middle of the row'th bar from the top
-        return top + (0.05 * rows + 0.275 + row) * pitch
+        return top + (0.05 * span + rows.bar / 2 + row) * pitch
 
     text_style = f"font-size: {size:g}px; font-family: '{FONT_FAMILY}'"
+    value_style = f"font-size: {rows.value_size:g}px; font-family: '{FONT_FAMILY}'; font-weight: bold"
     shapes = []
-    for mark in range(scale_min, scale_max + 1):
+    for mark in range(low, high + 1):
         shapes += [
             _line(x(mark), top, x(mark), bottom, _colour("chart-grid"), 0.6),
             _line(x(mark), bottom, x(mark), bottom + tick, _colour("text-soft"), 0.8),
@@ -209,27 +236,27 @@ def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max
             ),
         ]
     shapes.append(_line(left, bottom, right, bottom, _colour("chart-axis"), 0.8))
-    centre = 0.36 * size  # from a row's middle to the baseline of text centred on it
-    for row, (label, value) in enumerate(zip(labels, values)):
-        bar = 0.55 * pitch
+    for row, (label, (length, printed, opacity)) in enumerate(zip(labels, bars)):
+        bar = rows.bar * pitch
+        fill = _colour("ink") + ("" if opacity == 1 else f"; fill-opacity: {opacity:.3f}")
         shapes += [
-            _text(left - tick, y(row) + centre, label, "end", _colour("text"), text_style),
-            f'<rect x="{left:.3f}" y="{y(row) - bar / 2:.3f}" width="{x(value) - left:.3f}" height="{bar:.3f}" '
-            f'style="fill: {_colour("ink")}"/>',
+            _text(left - tick, y(row) + 0.36 * size, label, "end", _colour("text"), text_style),
+            f'<rect x="{left:.3f}" y="{y(row) - bar / 2:.3f}" width="{x(length) - left:.3f}" height="{bar:.3f}" '
+            f'style="fill: {fill}"/>',
             _text(
-                x(value + 0.08),
-                y(row) + centre,
-                str(value),
-                "start",
-                _colour("text"),
-                text_style + "; font-weight: bold",
+                x(length + rows.gap), y(row) + 0.36 * rows.value_size, printed, "start", _colour("text"), value_style
             ),
         ]
+    return _drawing(width, height, shapes)
+
+
+def _drawing(width: float, height: float, shapes: list[str]) -> bytes:
+    """An SVG of the shapes, `width` by `height` points."""
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
         f'viewBox="0 0 {width:g} {height:g}" version="1.1">\n' + "\n".join(shapes) + "\n</svg>\n"
     )
-    return Chart(svg.encode(), alt)
+    return svg.encode()
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float) -> str:
@@ -301,49 +328,54 @@ def ratings_side_by_side(
 PALEST_TINT = 0.1  # the share of the ink in the lowest value's shade
 
 
-def _shade(value: float, low: float, high: float) -> tuple[float, float, float, float]:
-    """A tint of the ink, from pale (low) to full (high): the order survives greyscale printing.
-
-    The tint is the ink with an opacity over the white page, not a colour of its own, so
-    in print every shade is the ink's one separation, lighter.
-    """
-    from matplotlib.colors import to_rgba
-
+def _tint(value: float, low: float, high: float) -> float:
+    """The share of the ink a value is shaded with, from pale (low) to full (high): the order
+    survives greyscale printing. The tint is the ink with an opacity over the white page, not a
+    colour of its own, so in print every shade is the ink's one separation, lighter."""
     share = 0 if high == low else (value - low) / (high - low)
-    return to_rgba(_colour("ink"), PALEST_TINT + (1 - PALEST_TINT) * share)
+    return PALEST_TINT + (1 - PALEST_TINT) * share
 
 
 @drawn_once
 def heatmap(
     rows: list[str], columns: list[str], values: list[list[int]], scale_min: int, scale_max: int, alt: str
 ) -> Chart:
-    """Rows x columns of ratings: shaded cells with the value printed in each (readable without colour)."""
-    plt = _setup()
-    figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(rows) + 0.7))
-    for y, row in enumerate(values):
-        for x, value in enumerate(row):
-            axes.add_patch(plt.Rectangle((x, y), 0.96, 0.9, color=_shade(value, scale_min, scale_max)))
-            dark = value - scale_min > (scale_max - scale_min) / 2
-            axes.text(
-                x + 0.48,
-                y + 0.45,
-                str(value),
-                ha="center",
-                va="center",
-                fontsize=8,
-                fontweight="bold",
-                color="white" if dark else _colour("text"),
-            )
-    axes.set_xlim(0, len(columns))
-    axes.set_ylim(len(rows), 0)
-    axes.set_xticks([x + 0.48 for x in range(len(columns))], columns)
-    axes.xaxis.tick_top()
-    axes.set_yticks([y + 0.45 for y in range(len(rows))], rows)
-    axes.tick_params(length=0)
-    for side in axes.spines.values():
-        side.set_visible(False)
-    figure.tight_layout(pad=0.2)
-    return Chart(_svg(figure), alt)
+    """Rows x columns of ratings: shaded cells with the value printed in each (readable without colour).
+
+    Written as SVG directly, with the geometry matplotlib's `tight_layout(pad=0.2)` gave it (column
+    labels above, row labels left, cells 0.96 by 0.9 of their place): a region of 25 partners took
+    matplotlib longer to draw than its page of cards took to set."""
+    size, pad, gap = 8.0, 1.6, 3.5  # font size, margin round the figure, from a label to the cells
+    ascent, descent = 1.069 * size, 0.293 * size  # the sans's, as matplotlib measures a label
+    width, height = 6.3 * 72, (0.27 * len(rows) + 0.7) * 72
+    left = pad + max((_label_width(row, size) for row in rows), default=0.0) + gap
+    top, right, bottom = pad + ascent + descent + gap, width - pad, height - pad
+    across, down = (right - left) / max(len(columns), 1), (bottom - top) / max(len(rows), 1)
+    text_style = f"font-size: {size:g}px; font-family: '{FONT_FAMILY}'"
+    shapes = [
+        _text(left + (x + 0.48) * across, pad + ascent, column, "middle", _colour("text-soft"), text_style)
+        for x, column in enumerate(columns)
+    ]
+    dark_from = (scale_max - scale_min) / 2
+    for y, (row, cells) in enumerate(zip(rows, values)):
+        middle = top + (y + 0.45) * down
+        shapes.append(_text(left - gap, middle + 0.5345 * size, row, "end", _colour("text"), text_style))
+        for x, value in enumerate(cells):
+            tint = _tint(value, scale_min, scale_max)
+            shapes += [
+                f'<rect x="{left + x * across:.3f}" y="{top + y * down:.3f}" width="{0.96 * across:.3f}" '
+                f'height="{0.9 * down:.3f}" style="fill: {_colour("ink")}; fill-opacity: {tint:.3f}; '
+                f'stroke: {_colour("ink")}; stroke-opacity: {tint:.3f}; stroke-linejoin: miter"/>',
+                _text(
+                    left + (x + 0.48) * across,
+                    middle + 0.388 * size,
+                    str(value),
+                    "middle",
+                    "#ffffff" if value - scale_min > dark_from else _colour("text"),
+                    text_style + "; font-weight: bold",
+                ),
+            ]
+    return Chart(_drawing(width, height, shapes), alt)
 
 
 SMALLEST_BAR = 0.006  # of the longest bar: about 1.5 pt at the chart's printed width
@@ -383,16 +415,11 @@ def population_chart(
 def ranking_chart(
     labels: list[str], values: list[float], value_labels: list[str], scale_min: int, scale_max: int, alt: str
 ) -> Chart:
-    """Partners of one interest by mean rating, strongest first."""
-    plt = _setup()
-    figure, axes = plt.subplots(figsize=(5.0, 0.27 * len(labels) + 0.45))
-    positions = list(range(len(labels)))[::-1]
-    axes.barh(positions, values, color=[_shade(v, scale_min - 1, scale_max) for v in values], height=0.6)
-    for y, value, text in zip(positions, values, value_labels):
-        axes.text(value + 0.06, y, text, va="center", ha="left", fontsize=7.5, fontweight="bold", color=_colour("text"))
-    _rating_axes(axes, positions, labels, scale_min, scale_max, 0.6)
-    figure.tight_layout(pad=0.2)
-    return Chart(_svg(figure), alt)
+    """Partners of one interest by mean rating, strongest first, each bar a tint of the ink by its
+    mean. Written as SVG directly, as the rating chart is: at 200 partners matplotlib took longer to
+    draw one than WeasyPrint to set a page of text, and WeasyPrint then drew its nested groups slowly."""
+    bars = [(value, printed, _tint(value, scale_min - 1, scale_max)) for value, printed in zip(values, value_labels)]
+    return Chart(_bar_rows(labels, bars, scale_min, scale_max, _BarRows(5.0, 0.27, 0.6, 0.6, 0.06, 7.5)), alt)
 
 
 @drawn_once

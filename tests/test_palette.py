@@ -60,7 +60,7 @@ def test_text_and_chart_bars_print_the_ink_with_one_separation(japan_print):
 
 
 def test_charts_paint_with_the_stylesheet_palette():
-    from reports.charts import heatmap, rating_chart
+    from reports.charts import heatmap, ranking_chart, rating_chart
 
     css = (PROJECT / "styles" / "atlas.css").read_text(encoding="utf-8")
     palette = set(re.findall(r"--[\w-]+:\s*(#[0-9a-f]{6})", css))
@@ -69,5 +69,9 @@ def test_charts_paint_with_the_stylesheet_palette():
     assert f"fill: {ink}" in bars
     # The heatmap shades ratings as tints of the ink (opacity), not as colours of their own.
     cells = heatmap(["Japan", "China"], ["Relevance", "Willingness"], [[1, 5], [3, 4]], 1, 5, "alt").svg.decode()
-    for svg in (bars, cells):
+    # So does the ranking: a partner's bar is the ink, paler the lower its mean.
+    ranked = ranking_chart(["Japan", "India"], [4.25, 1.5], ["4.3", "1.5"], 1, 5, "alt").svg.decode()
+    tints = [float(tint) for tint in re.findall(rf"fill: {ink}; fill-opacity: ([\d.]+)", ranked)]
+    assert len(tints) == 2 and 1 > tints[0] > tints[1] > 0
+    for svg in (bars, cells, ranked):
         assert set(re.findall(r"(?:fill|stroke): (#[0-9a-f]{6})", svg)) <= palette | {"#ffffff"}
