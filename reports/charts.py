@@ -10,11 +10,13 @@ no dates, no random ids. Charts use shades of one ink and direct labels, so
 they read the same printed in black and white; their colours are the documents'
 palette (styles/atlas.css, read through reports/palette.py).
 
-The rating chart (one on every assessment), the ranking of an interest's
-partners and a region's heatmap are written as SVG directly (`_bar_rows`,
-`heatmap`): matplotlib took longer to draw them than WeasyPrint to set their
-page, and its SVG of nested groups, clip paths and defs cost WeasyPrint more
-to draw. The other charts are drawn with matplotlib.
+The charts of every document (the rating chart on each assessment, a region's
+heatmap and population chart, the ranking of an interest's partners) are
+written as SVG directly (`_bar_rows`, `heatmap`, `population_chart`), with the
+geometry matplotlib gave them: matplotlib took longer to draw them than
+WeasyPrint to set their page, and its SVG of nested groups, clip paths and defs
+cost WeasyPrint more to draw. The small multiples of a briefing pack and the
+edition diff's dumbbell chart are drawn with matplotlib.
 """
 
 from __future__ import annotations
@@ -224,8 +226,8 @@ def _bar_rows(
     def y(row: int) -> float:  # the middle of the row'th bar from the top
         return top + (0.05 * span + rows.bar / 2 + row) * pitch
 
-    text_style = f"font-size: {size:g}px; font-family: '{FONT_FAMILY}'"
-    value_style = f"font-size: {rows.value_size:g}px; font-family: '{FONT_FAMILY}'; font-weight: bold"
+    text_style = _font(size)
+    value_style = _font(rows.value_size) + "; font-weight: bold"
     shapes = []
     for mark in range(low, high + 1):
         shapes += [
@@ -257,6 +259,11 @@ def _drawing(width: float, height: float, shapes: list[str]) -> bytes:
         f'viewBox="0 0 {width:g} {height:g}" version="1.1">\n' + "\n".join(shapes) + "\n</svg>\n"
     )
     return svg.encode()
+
+
+def _font(size: float) -> str:
+    """The style of chart text in the sans at `size` points."""
+    return f"font-size: {size:g}px; font-family: '{FONT_FAMILY}'"
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float) -> str:
@@ -351,7 +358,7 @@ def heatmap(
     left = pad + max((_label_width(row, size) for row in rows), default=0.0) + gap
     top, right, bottom = pad + ascent + descent + gap, width - pad, height - pad
     across, down = (right - left) / max(len(columns), 1), (bottom - top) / max(len(rows), 1)
-    text_style = f"font-size: {size:g}px; font-family: '{FONT_FAMILY}'"
+    text_style = _font(size)
     shapes = [
         _text(left + (x + 0.48) * across, pad + ascent, column, "middle", _colour("text-soft"), text_style)
         for x, column in enumerate(columns)
@@ -388,27 +395,47 @@ def population_chart(
     """Population bars; a rounded figure is drawn hatched and open, so it never passes for an exact one.
 
     A bar is never narrower than SMALLEST_BAR of the longest: beside China's, a country of a
-    hundred thousand would have no bar at all. Its figure stands next to it.
+    hundred thousand would have no bar at all. Its figure stands next to it. Written as SVG
+    directly, with the geometry matplotlib's `barh` and `tight_layout(pad=0.2)` gave it.
     """
-    plt = _setup()
-    figure, axes = plt.subplots(figsize=(6.3, 0.27 * len(labels) + 0.5))
-    positions = list(range(len(labels)))[::-1]
-    top = max(values) or 1
-    for y, value, rough, text in zip(positions, values, approximate, value_labels):
-        width = max(value, top * SMALLEST_BAR) if value > 0 else 0
-        if rough:
-            axes.barh(y, width, height=0.6, facecolor="white", edgecolor=_colour("ink"), hatch="////", linewidth=0.8)
-        else:
-            axes.barh(y, width, height=0.6, color=_colour("ink"))
-        axes.text(width + top * 0.01, y, text, va="center", ha="left", fontsize=7.5, color=_colour("text"))
-    axes.set_yticks(positions, labels)
-    axes.set_xlim(0, top * 1.3)
-    axes.set_xticks([])
-    axes.tick_params(axis="y", length=0)
-    for side in ("top", "right", "bottom"):
-        axes.spines[side].set_visible(False)
-    figure.tight_layout(pad=0.2)
-    return Chart(_svg(figure), alt)
+    size, value_size, pad, gap = 8.0, 7.5, 1.6, 3.5  # font sizes, margin round the figure, label gap
+    width, height = 6.3 * 72, (0.27 * len(labels) + 0.5) * 72
+    left = pad + max((_label_width(label, size) for label in labels), default=0.0) + gap
+    top, right, bottom = pad, width - pad, height - pad
+    longest = max(values, default=0) or 1
+    span = len(labels) - 1 + 0.6  # bars 0.6 high on rows 1 apart, 5 % margin above and below
+    pitch = (bottom - top) / (1.1 * span)
+    bar = 0.6 * pitch
+
+    def x(value: float) -> float:
+        return left + value / (1.3 * longest) * (right - left)
+
+    ink = _colour("ink")
+    hatch = " ".join(f"M {3 * k - 36} {3 * k + 36} L {3 * k + 36} {3 * k - 36}" for k in range(25))
+    shapes = [
+        '<defs><pattern id="hatched" patternUnits="userSpaceOnUse" x="0" y="0" width="72" height="72">'
+        '<rect x="0" y="0" width="73" height="73" fill="#ffffff"/>'
+        f'<path d="{hatch}" style="fill: none; stroke: {ink}; stroke-width: 1"/></pattern></defs>'
+    ]
+    for row, (label, value, rough, printed) in enumerate(zip(labels, values, approximate, value_labels)):
+        middle = top + (0.05 * span + 0.3 + row) * pitch
+        length = max(value, longest * SMALLEST_BAR) if value > 0 else 0
+        fill = f"fill: url(#hatched); stroke: {ink}; stroke-width: 0.8" if rough else f"fill: {ink}"
+        shapes += [
+            _text(left - gap, middle + 0.5345 * size, label, "end", _colour("text"), _font(size)),
+            f'<rect x="{left:.3f}" y="{middle - bar / 2:.3f}" width="{x(length) - left:.3f}" height="{bar:.3f}" '
+            f'style="{fill}"/>',
+            _text(
+                x(length + longest * 0.01),
+                middle + 0.388 * value_size,
+                printed,
+                "start",
+                _colour("text"),
+                _font(value_size),
+            ),
+        ]
+    shapes.append(_line(left, bottom, left, top, _colour("chart-axis"), 0.8))
+    return Chart(_drawing(width, height, shapes), alt)
 
 
 @drawn_once
