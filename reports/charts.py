@@ -404,7 +404,7 @@ def population_chart(
     top, right, bottom = pad, width - pad, height - pad
     longest = max(values, default=0) or 1
     span = len(labels) - 1 + 0.6  # bars 0.6 high on rows 1 apart, 5 % margin above and below
-    pitch = (bottom - top) / (1.1 * span)
+    pitch = (bottom - top) / (1.1 * span) if span > 0 else 0.0
     bar = 0.6 * pitch
 
     def x(value: float) -> float:
