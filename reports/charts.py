@@ -180,6 +180,28 @@ def _rating_axes(axes, positions, labels, scale_min: int, scale_max: int, right_
         axes.spines[side].set_visible(False)
 
 
+# The measures the charts share, in points, as matplotlib set them: the labels' font size, the margin
+# round the figure (`tight_layout(pad=0.2)`), and the gap between a label and what it labels.
+SIZE, PAD, GAP = 8.0, 1.6, 3.5
+# From the middle of a row to the baseline of text centred on it, in ems of the text: a tick label
+# (matplotlib's 'center_baseline'), a text centred on its box ('center'), and the bar charts' labels
+# and values (as the rating chart has always set them).
+LABEL_DROP, CENTRED_DROP, BAR_DROP = 0.5345, 0.388, 0.36
+
+
+def _label_column(labels: list[str]) -> float:
+    """Where the plot of a chart begins, right of its row labels."""
+    return PAD + max((_label_width(label, SIZE) for label in labels), default=0.0) + GAP
+
+
+def _row_middles(count: int, bar: float, top: float, bottom: float) -> tuple[float, list[float]]:
+    """Rows 1 apart holding bars `bar` high between `top` and `bottom`, with matplotlib's margin of
+    5 % above and below: the height of a row, and the middle of each row from the top."""
+    span = count - 1 + bar
+    pitch = (bottom - top) / (1.1 * span) if span > 0 else 0.0
+    return pitch, [top + (0.05 * span + bar / 2 + row) * pitch for row in range(count)]
+
+
 @drawn_once
 def rating_chart(labels: list[str], values: list[int], scale_min: int, scale_max: int, alt: str) -> Chart:
     """Horizontal bars for the rated key questions on the declared scale: labels on the left, the
@@ -212,19 +234,14 @@ def _bar_rows(
 ) -> bytes:
     """The SVG of labelled bars, each (length, the value printed beside it, opacity of the ink): the
     labels left, the scale below with its marks from `low` to `high`, a light vertical grid."""
-    size, pad, tick = 8.0, 1.6, 3.5  # font size, margin round the figure, tick length and label gap
+    size, tick = SIZE, GAP  # the scale's ticks are as long as the gap to their figures
     width, height = rows.width * 72, (rows.row * len(labels) + 0.45) * 72
-    left = pad + max((_label_width(label, size) for label in labels), default=0.0) + tick
-    right, top, bottom = width - pad, pad, height - pad - 2 * tick - 1.2 * size
-    # matplotlib's data limits: bars `rows.bar` high on rows 1 apart, 5 % margin above and below.
-    span = len(labels) - 1 + rows.bar
-    pitch = (bottom - top) / (1.1 * span) if span > 0 else 0.0
+    left = _label_column(labels)
+    right, top, bottom = width - PAD, PAD, height - PAD - 2 * tick - 1.2 * size
+    pitch, middles = _row_middles(len(labels), rows.bar, top, bottom)
 
     def x(value: float) -> float:
         return left + value / (high + rows.right) * (right - left)
-
-    def y(row: int) -> float:  # the middle of the row'th bar from the top
-        return top + (0.05 * span + rows.bar / 2 + row) * pitch
 
     text_style = _font(size)
     value_style = _font(rows.value_size) + "; font-weight: bold"
@@ -238,15 +255,20 @@ def _bar_rows(
             ),
         ]
     shapes.append(_line(left, bottom, right, bottom, _colour("chart-axis"), 0.8))
-    for row, (label, (length, printed, opacity)) in enumerate(zip(labels, bars)):
-        bar = rows.bar * pitch
+    bar = rows.bar * pitch
+    for middle, label, (length, printed, opacity) in zip(middles, labels, bars):
         fill = _colour("ink") + ("" if opacity == 1 else f"; fill-opacity: {opacity:.3f}")
         shapes += [
-            _text(left - tick, y(row) + 0.36 * size, label, "end", _colour("text"), text_style),
-            f'<rect x="{left:.3f}" y="{y(row) - bar / 2:.3f}" width="{x(length) - left:.3f}" height="{bar:.3f}" '
+            _text(left - tick, middle + BAR_DROP * size, label, "end", _colour("text"), text_style),
+            f'<rect x="{left:.3f}" y="{middle - bar / 2:.3f}" width="{x(length) - left:.3f}" height="{bar:.3f}" '
             f'style="fill: {fill}"/>',
             _text(
-                x(length + rows.gap), y(row) + 0.36 * rows.value_size, printed, "start", _colour("text"), value_style
+                x(length + rows.gap),
+                middle + BAR_DROP * rows.value_size,
+                printed,
+                "start",
+                _colour("text"),
+                value_style,
             ),
         ]
     return _drawing(width, height, shapes)
@@ -352,21 +374,20 @@ def heatmap(
     Written as SVG directly, with the geometry matplotlib's `tight_layout(pad=0.2)` gave it (column
     labels above, row labels left, cells 0.96 by 0.9 of their place): a region of 25 partners took
     matplotlib longer to draw than its page of cards took to set."""
-    size, pad, gap = 8.0, 1.6, 3.5  # font size, margin round the figure, from a label to the cells
-    ascent, descent = 1.069 * size, 0.293 * size  # the sans's, as matplotlib measures a label
+    ascent, descent = 1.069 * SIZE, 0.293 * SIZE  # the sans's, as matplotlib measures a label
     width, height = 6.3 * 72, (0.27 * len(rows) + 0.7) * 72
-    left = pad + max((_label_width(row, size) for row in rows), default=0.0) + gap
-    top, right, bottom = pad + ascent + descent + gap, width - pad, height - pad
+    left = _label_column(rows)
+    top, right, bottom = PAD + ascent + descent + GAP, width - PAD, height - PAD
     across, down = (right - left) / max(len(columns), 1), (bottom - top) / max(len(rows), 1)
-    text_style = _font(size)
+    text_style = _font(SIZE)
     shapes = [
-        _text(left + (x + 0.48) * across, pad + ascent, column, "middle", _colour("text-soft"), text_style)
+        _text(left + (x + 0.48) * across, PAD + ascent, column, "middle", _colour("text-soft"), text_style)
         for x, column in enumerate(columns)
     ]
     dark_from = (scale_max - scale_min) / 2
     for y, (row, cells) in enumerate(zip(rows, values)):
         middle = top + (y + 0.45) * down
-        shapes.append(_text(left - gap, middle + 0.5345 * size, row, "end", _colour("text"), text_style))
+        shapes.append(_text(left - GAP, middle + LABEL_DROP * SIZE, row, "end", _colour("text"), text_style))
         for x, value in enumerate(cells):
             tint = _tint(value, scale_min, scale_max)
             shapes += [
@@ -375,7 +396,7 @@ def heatmap(
                 f'stroke: {_colour("ink")}; stroke-opacity: {tint:.3f}; stroke-linejoin: miter"/>',
                 _text(
                     left + (x + 0.48) * across,
-                    middle + 0.388 * size,
+                    middle + CENTRED_DROP * SIZE,
                     str(value),
                     "middle",
                     "#ffffff" if value - scale_min > dark_from else _colour("text"),
@@ -398,13 +419,11 @@ def population_chart(
     hundred thousand would have no bar at all. Its figure stands next to it. Written as SVG
     directly, with the geometry matplotlib's `barh` and `tight_layout(pad=0.2)` gave it.
     """
-    size, value_size, pad, gap = 8.0, 7.5, 1.6, 3.5  # font sizes, margin round the figure, label gap
+    value_size = 7.5
     width, height = 6.3 * 72, (0.27 * len(labels) + 0.5) * 72
-    left = pad + max((_label_width(label, size) for label in labels), default=0.0) + gap
-    top, right, bottom = pad, width - pad, height - pad
+    left, right, bottom = _label_column(labels), width - PAD, height - PAD
     longest = max(values, default=0) or 1
-    span = len(labels) - 1 + 0.6  # bars 0.6 high on rows 1 apart, 5 % margin above and below
-    pitch = (bottom - top) / (1.1 * span) if span > 0 else 0.0
+    pitch, middles = _row_middles(len(labels), 0.6, PAD, bottom)
     bar = 0.6 * pitch
 
     def x(value: float) -> float:
@@ -417,24 +436,23 @@ def population_chart(
         '<rect x="0" y="0" width="73" height="73" fill="#ffffff"/>'
         f'<path d="{hatch}" style="fill: none; stroke: {ink}; stroke-width: 1"/></pattern></defs>'
     ]
-    for row, (label, value, rough, printed) in enumerate(zip(labels, values, approximate, value_labels)):
-        middle = top + (0.05 * span + 0.3 + row) * pitch
+    for middle, label, value, rough, printed in zip(middles, labels, values, approximate, value_labels):
         length = max(value, longest * SMALLEST_BAR) if value > 0 else 0
         fill = f"fill: url(#hatched); stroke: {ink}; stroke-width: 0.8" if rough else f"fill: {ink}"
         shapes += [
-            _text(left - gap, middle + 0.5345 * size, label, "end", _colour("text"), _font(size)),
+            _text(left - GAP, middle + LABEL_DROP * SIZE, label, "end", _colour("text"), _font(SIZE)),
             f'<rect x="{left:.3f}" y="{middle - bar / 2:.3f}" width="{x(length) - left:.3f}" height="{bar:.3f}" '
             f'style="{fill}"/>',
             _text(
                 x(length + longest * 0.01),
-                middle + 0.388 * value_size,
+                middle + CENTRED_DROP * value_size,
                 printed,
                 "start",
                 _colour("text"),
                 _font(value_size),
             ),
         ]
-    shapes.append(_line(left, bottom, left, top, _colour("chart-axis"), 0.8))
+    shapes.append(_line(left, bottom, left, PAD, _colour("chart-axis"), 0.8))
     return Chart(_drawing(width, height, shapes), alt)
 
 
