@@ -130,23 +130,29 @@ def _merged_font(book: pikepdf.Pdf, fonts: list[pikepdf.Dictionary]) -> pikepdf.
     kinds = {_outline_kind(font, d, fd) for font, d, fd in zip(fonts, descendants, descriptors)}
     if len(kinds) != 1 or (kind := kinds.pop()) is None:
         return None
-    program = _merged_program(tuple(bytes(fd[kind].read_bytes()) for fd in descriptors))
-    if program is None:
-        return None
     widths: dict[int, float] = {}
     unicode: dict[int, str] = {}
-    for font, descendant in zip(fonts, descendants):
-        for cid, width in _widths(descendant.get("/W", Array())).items():
+    last_drawn: dict[bytes, int] = {}  # a subset's program -> the highest glyph id its text draws
+    for font, descendant, descriptor in zip(fonts, descendants, descriptors):
+        own_widths = _widths(descendant.get("/W", Array()))
+        own_unicode = _to_unicode(font.ToUnicode.read_bytes()) if "/ToUnicode" in font else {}
+        for cid, width in own_widths.items():
             widths.setdefault(cid, width)
-        if "/ToUnicode" in font:
-            for cid, text in _to_unicode(font.ToUnicode.read_bytes()).items():
-                unicode.setdefault(cid, text)  # the first chapter's, as one piece maps a glyph once
+        for cid, text in own_unicode.items():
+            unicode.setdefault(cid, text)  # the first chapter's, as one piece maps a glyph once
+        program = bytes(descriptor[kind].read_bytes())
+        last_drawn[program] = max([last_drawn.get(program, -1), *own_widths, *own_unicode])
+    if min(last_drawn.values()) < 0:
+        return None  # a subset that names none of the glyphs it draws: which ids it kept is unknown
+    merged = _merged_program(tuple(last_drawn.items()))
+    if merged is None:
+        return None
     first, first_descriptor = fonts[0], descriptors[0]
     descriptor = Dictionary({key: value for key, value in first_descriptor.items()})
     if kind == "/FontFile2":
-        descriptor.FontFile2 = book.make_stream(program, Length1=len(program))
+        descriptor.FontFile2 = book.make_stream(merged, Length1=len(merged))
     else:
-        descriptor.FontFile3 = book.make_stream(program, Subtype=pikepdf.Name.OpenType)
+        descriptor.FontFile3 = book.make_stream(merged, Subtype=pikepdf.Name.OpenType)
     descriptor.FontBBox = Array(
         [
             min(float(fd.FontBBox[0]) for fd in descriptors),
@@ -178,30 +184,31 @@ def _outline_kind(font: pikepdf.Object, descendant: pikepdf.Object, descriptor: 
 
 
 @lru_cache(maxsize=16)
-def _merged_program(programs: tuple[bytes, ...]) -> bytes | None:
-    """The glyphs of every subset in one font, each at its glyph id; only the subset with the most glyph
-    ids is read as a font, the others' glyphs are copied into it. Kept for the next build in the same
-    process (the preview's): an edit rarely changes the subsets, and merging a CJK face takes long."""
-    if len(set(programs)) == 1:
-        return programs[0]
+def _merged_program(subsets: tuple[tuple[bytes, int], ...]) -> bytes | None:
+    """The glyphs of every subset (its program, the highest glyph id its text draws) in one font, each
+    at its glyph id. Kept for the next build in the same process (the preview's): an edit rarely
+    changes the subsets, and merging a CJK face takes long."""
+    if len(subsets) == 1:
+        return subsets[0][0]
     try:
         # recalcTimestamp=False: the same chapters give the same bytes (a saved font would carry the time).
-        fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True) for program in programs]
-        fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
-        base, others = fonts[0], fonts[1:]
-        identity = (base["head"].unitsPerEm, base["head"].created, base["head"].fontRevision)
-        if any((f["head"].unitsPerEm, f["head"].created, f["head"].fontRevision) != identity for f in fonts):
+        fonts = [TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True) for program, _ in subsets]
+        if len({(f["head"].unitsPerEm, f["head"].created, f["head"].fontRevision) for f in fonts}) != 1:
             return None  # not subsets of one original font
-        if "glyf" in base:
-            _copy_truetype_glyphs(base, others)
-        elif "CFF " not in base or not _copy_cff_glyphs(base, others):
-            return None
-        hmtx, order = base["hmtx"], base.getGlyphOrder()
-        for other in others:
-            # A glyph without an outline (a space) still has its advance: keep it, or it prints 0 wide.
-            for gid, (advance, bearing) in enumerate(_metrics(other)):
-                if advance != 0 and hmtx[order[gid]][0] == 0:
-                    hmtx[order[gid]] = (advance, bearing)
+        if "glyf" in fonts[0]:
+            base = fonts[0]
+            _merge_truetype_glyphs(base, fonts, [last for _, last in subsets])
+        else:  # CFF outlines have no parts: the others' glyphs are copied into the largest subset
+            fonts.sort(key=lambda font: -font["maxp"].numGlyphs)
+            base, others = fonts[0], fonts[1:]
+            if "CFF " not in base or not _copy_cff_glyphs(base, others):
+                return None
+            hmtx, order = base["hmtx"], base.getGlyphOrder()
+            for other in others:
+                # A glyph without an outline (a space) still has its advance: keep it, or it prints 0 wide.
+                for gid, (advance, bearing) in enumerate(_metrics(other)):
+                    if advance != 0 and hmtx[order[gid]][0] == 0:
+                        hmtx[order[gid]] = (advance, bearing)
         for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph device tables, optional: not kept stale
             if table in base:
                 del base[table]
@@ -212,18 +219,60 @@ def _merged_program(programs: tuple[bytes, ...]) -> bytes | None:
         return None
 
 
-def _copy_truetype_glyphs(base: TTFont, others: list[TTFont]) -> None:
-    """Copy into the base font the outlines only the others have, as their bytes (a composite glyph
-    names its parts by glyph id, the same in every subset)."""
-    order, glyf, hmtx = base.getGlyphOrder(), base["glyf"], base["hmtx"]
-    present = set(_outlines(base))
-    for other in others:
-        metrics = _metrics(other)
-        for gid, data in _outlines(other).items():
-            if gid not in present:
-                glyf.glyphs[order[gid]] = Glyph(data)
-                hmtx[order[gid]] = metrics[gid]
-                present.add(gid)
+def _merge_truetype_glyphs(base: TTFont, fonts: list[TTFont], last_drawn: list[int]) -> None:
+    """Every subset's glyphs, as their bytes, in the base font (one of them), which is rebuilt.
+
+    A subset keeps each glyph id up to the highest its text draws. The parts of a composite glyph
+    (the dotless i and the diaeresis of an ï) that lie beyond it are numbered anew after it, so the
+    same id names different parts in different subsets and may be a glyph another subset draws: each
+    such part gets an id of its own after every subset's highest (one per distinct part), and the
+    composite glyphs that use it are changed to name it."""
+    highest = max(last_drawn)
+    outlines: dict[int, bytes] = {}
+    metrics: dict[int, tuple[int, int]] = {}
+    parts: dict[tuple[bytes, tuple[int, int]], int] = {}  # a part numbered anew -> its id in the merged font
+    for font, last in zip(fonts, last_drawn):
+        own, own_metrics = _outlines(font), _metrics(font)
+
+        def placed(gid: int, own=own, own_metrics=own_metrics, last=last) -> int:
+            """The glyph's id in the merged font, its outline (and its parts') put there."""
+            data, metric = _parts_renamed(own.get(gid, b""), placed), own_metrics[gid]
+            if gid > last:
+                gid = parts.setdefault((data, metric), highest + 1 + len(parts))
+            if gid not in outlines:
+                outlines[gid], metrics[gid] = data, metric
+            return gid
+
+        for gid in range(min(last + 1, len(own_metrics))):
+            if gid in own:
+                placed(gid)
+            elif own_metrics[gid][0] != 0:  # a glyph without an outline (a space) still has its advance
+                metrics.setdefault(gid, own_metrics[gid])
+    order = [".notdef", *(f"glyph{gid:05d}" for gid in range(1, highest + 1 + len(parts)))]
+    base.setGlyphOrder(order)
+    glyf, hmtx = base["glyf"], base["hmtx"]
+    glyf.glyphOrder = order
+    glyf.glyphs = {name: Glyph(outlines.get(gid, b"")) for gid, name in enumerate(order)}
+    hmtx.metrics = {name: metrics.get(gid, (0, 0)) for gid, name in enumerate(order)}
+    base["post"].formatType = 3.0  # no glyph names: the subsets' lists would not match the new order
+
+
+# A composite glyph's parts (TrueType 'glyf'): each a flags word, a glyph id, then its offsets and scale.
+_ARGS_ARE_WORDS, _A_SCALE, _MORE_PARTS, _X_AND_Y_SCALE, _TWO_BY_TWO = 0x0001, 0x0008, 0x0020, 0x0040, 0x0080
+
+
+def _parts_renamed(data: bytes, renamed) -> bytes:
+    """A glyph's outline bytes with each part of a composite glyph named by renamed(glyph id)."""
+    if len(data) < 10 or struct.unpack_from(">h", data)[0] >= 0:
+        return data  # empty, or a simple glyph
+    changed, position = bytearray(data), 10
+    while True:
+        flags, gid = struct.unpack_from(">HH", changed, position)
+        struct.pack_into(">H", changed, position + 2, renamed(gid))
+        position += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
+        position += 2 if flags & _A_SCALE else 4 if flags & _X_AND_Y_SCALE else 8 if flags & _TWO_BY_TWO else 0
+        if not flags & _MORE_PARTS:
+            return bytes(changed)
 
 
 def _copy_cff_glyphs(base: TTFont, others: list[TTFont]) -> bool:

@@ -1,14 +1,18 @@
 """Typesetting a book in chapters gives the book typeset in one piece."""
 
+import io
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
 import pytest
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.ttLib import TTFont
 
 from reports.cache import Cache
 from reports.profiles import PROFILES
+from reports.sharing import _to_unicode
 from reports.typeset import typeset
 from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
 from tests.conftest import DATA, pdf_navigation, pdf_pages_text
@@ -140,3 +144,51 @@ def test_damaged_cache_entry_is_rebuilt_not_used(executor, tmp_path):
     report = BuildReport()
     assert typeset_in_chapters(_book(), SCREEN, executor, cache, report=report) == fresh
     assert len(report.typeset) == 1
+
+
+def _outlines_by_character(pdf: bytes) -> dict[tuple[str, str], set]:
+    """(face, character) -> the outlines the PDF's embedded TrueType fonts draw for it, parts of
+    composite glyphs drawn in place."""
+    outlines: dict[tuple[str, str], set] = {}
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for font in document.objects:
+            if not (isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == "/Type0"):
+                continue
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            if "/FontFile2" not in descriptor:
+                continue
+            program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+            glyphs, order = program.getGlyphSet(), program.getGlyphOrder()
+            face = str(font.BaseFont).split("+", 1)[1]
+            for cid, text in _to_unicode(font.ToUnicode.read_bytes()).items():
+                pen = DecomposingRecordingPen(glyphs)
+                glyphs[order[cid]].draw(pen)
+                outlines.setdefault((face, text), set()).add(repr(pen.value))
+    return outlines
+
+
+def test_a_joined_book_draws_every_letter_as_its_chapter_did(executor):
+    """Subsets of one face are merged when chapters are joined. The parts of a composite glyph (the
+    dotless i and the diaeresis of ï) that lie past the last glyph a chapter draws are numbered anew
+    in its subset, at ids another chapter may draw as letters of their own (ð and ñ here): merged,
+    every letter still has the outline it has in the book typeset in one piece."""
+    style = "<p style=\"font-family: 'Noto Sans'\">"
+    accented = "àáâãäåæçèéêëìíîðñòóôõöøùúûüýþÿ"  # the Latin-1 letters around ï, but not ï
+    book = HtmlBook(
+        [
+            _chapter("letters", f"{style}{accented} " * 20 + "</p>", "cover"),
+            _chapter("taiwan", f"{style}Taïwan</p>"),
+        ],
+        DATA,
+        stylesheets=["fonts.css"],
+    )
+    joined_pdf = typeset_in_chapters(book, SCREEN, executor)
+    joined = _outlines_by_character(joined_pdf)
+    one_piece = _outlines_by_character(typeset_in_one_piece(book, SCREEN))
+    assert {("Noto-Sans", letter) for letter in "ïðñT"} <= joined.keys()
+    different = sorted(key for key in joined.keys() & one_piece.keys() if joined[key] != one_piece[key])
+    assert different == []
+    with pikepdf.open(io.BytesIO(joined_pdf)) as document:  # and the subsets were merged
+        fonts = [o for o in document.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Subtype") == "/Type0"]
+        faces = [str(font.BaseFont) for font in fonts]
+    assert len([face for face in faces if face.endswith("+Noto-Sans")]) == 1, faces
