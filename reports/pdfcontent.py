@@ -8,6 +8,7 @@ ask where text, lines and images are on the page.
 
 from __future__ import annotations
 
+import re
 import sys
 from array import array
 from decimal import Decimal
@@ -160,7 +161,7 @@ class _TextState:
                 self.run("T*", [], resources)
             shown = operands[-1]
             start = self.matrix
-            advance = self._advance(shown if isinstance(shown, pikepdf.Array) else [shown])
+            advance = self._advance(shown)
             self.matrix = multiply((1, 0, 0, 1, advance, 0), self.matrix)
             if self.invisible:
                 return []
@@ -169,16 +170,8 @@ class _TextState:
         return []
 
     def _advance(self, items) -> float:
-        # A TJ array holds a string per glyph or two, between kerning numbers: the strings are read
-        # as one, the numbers summed, so that a run costs a few calls whatever its length.
         widths, default, two_bytes = self._font_widths()
-        strings, kerning = [], 0.0
-        for item in items:
-            if isinstance(item, pikepdf.String):
-                strings.append(bytes(item))
-            elif _is_number(item):
-                kerning += float(item)
-        data = b"".join(strings)
+        data, kerning = _shown(items)
         codes = array("H", data[: len(data) // 2 * 2]) if two_bytes else data
         if two_bytes and _LITTLE_ENDIAN:
             codes.byteswap()  # type: ignore[union-attr]
@@ -196,6 +189,36 @@ class _TextState:
         if key not in self._widths:
             self._widths[key] = _widths_of(font)
         return self._widths[key]
+
+
+def _shown(items) -> tuple[bytes, float]:
+    """The bytes a text-showing operator shows and the sum of its kerning numbers.
+
+    A TJ array holds a string per glyph or two between kerning numbers (WeasyPrint writes a line's
+    glyph ids so, in hexadecimal): it is read from its written form in one go, since taking it item
+    by item costs a Python object each. One with a literal string in it is read item by item."""
+    if isinstance(items, pikepdf.Array):
+        written = items.unparse()[1:-1]
+        rest = _HEX_STRING.sub(b" ", written).replace(b"()", b" ")
+        if b"(" not in rest and b"<" not in rest:
+            try:
+                kerning = sum(map(float, rest.split()))
+            except ValueError:  # something else than numbers between the strings: read item by item
+                pass
+            else:
+                return bytes.fromhex(b"".join(_HEX_STRING.findall(written)).decode("ascii")), kerning
+    else:
+        items = [items]
+    strings, kerning = [], 0.0
+    for item in items:
+        if isinstance(item, pikepdf.String):
+            strings.append(bytes(item))
+        elif _is_number(item):
+            kerning += float(item)
+    return b"".join(strings), kerning
+
+
+_HEX_STRING = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 
 
 def _is_number(value) -> bool:

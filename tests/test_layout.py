@@ -224,6 +224,40 @@ def test_text_outside_the_content_area_fails_preflight_naming_the_page(long_addr
     assert "page 3: text" in check.detail and "bottom edge" in check.detail
 
 
+@pytest.mark.parametrize(
+    "shown", ["[<41414141> 667 () <4141{hex}>] TJ", "[(AAAA) 667 () (AA{a})] TJ", "[(AAAAA{a})] TJ", "(AAAAA{a}) Tj"]
+)
+def test_the_end_of_a_run_of_text_is_where_its_widths_and_kerning_put_it(shown):
+    """Where a run of text ends comes from its font's widths less its kerning, whether its strings are
+    written in hexadecimal (as WeasyPrint writes them) or as literal strings: from x = 100 on a page 200
+    pt wide, five A (667 thousandths of 30 pt each, 20 pt), or six with one A's width of kerning back,
+    end at 200.05 pt, inside; one A more is 20 pt past the edge."""
+    for more in ("", "A"):
+        longer = shown.format(a=more, hex="41" * len(more))
+        with pikepdf.new() as document:
+            font = pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name.Helvetica,
+                FirstChar=65,
+                Widths=[667],
+            )
+            page = pikepdf.Dictionary(
+                Type=pikepdf.Name.Page,
+                MediaBox=[0, 0, 200, 200],
+                Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=document.make_indirect(font))),
+                Contents=document.make_stream(f"BT /F1 30 Tf 100 100 Td {longer} ET".encode()),
+            )
+            document.pages.append(pikepdf.Page(page))
+            output = io.BytesIO()
+            document.save(output)
+        check = _content_area_check(output.getvalue(), "screen")
+        if more:
+            assert check.detail == "page 1: text 7.1 mm beyond the right edge of the page", longer
+        else:
+            assert check.passed, (longer, check.detail)
+
+
 def test_text_in_the_margin_beside_the_column_fails_preflight(long_addresses):
     """The content area is the page's column (its @page margins), not the page less a few millimetres:
     a word 2 mm into the right margin is far from the page's edge, and still out of place."""
