@@ -147,17 +147,18 @@ def test_damaged_cache_entry_is_rebuilt_not_used(executor, tmp_path):
 
 
 def _outlines_by_character(pdf: bytes) -> dict[tuple[str, str], set]:
-    """(face, character) -> the outlines the PDF's embedded TrueType fonts draw for it, parts of
-    composite glyphs drawn in place."""
+    """(face, character) -> the outlines the PDF's embedded fonts draw for it, parts of composite
+    glyphs drawn in place."""
     outlines: dict[tuple[str, str], set] = {}
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for font in document.objects:
             if not (isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == "/Type0"):
                 continue
             descriptor = font.DescendantFonts[0].FontDescriptor
-            if "/FontFile2" not in descriptor:
+            embedded = descriptor.get("/FontFile2", descriptor.get("/FontFile3"))  # TrueType or OpenType CFF
+            if embedded is None:
                 continue
-            program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+            program = TTFont(io.BytesIO(embedded.read_bytes()))
             glyphs, order = program.getGlyphSet(), program.getGlyphOrder()
             face = str(font.BaseFont).split("+", 1)[1]
             for cid, text in _to_unicode(font.ToUnicode.read_bytes()).items():
