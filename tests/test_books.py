@@ -1,5 +1,6 @@
 """Typesetting a book in chapters gives the book typeset in one piece."""
 
+import hashlib
 import io
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -67,11 +68,16 @@ def typeset_in_one_piece(book: HtmlBook, profile) -> bytes:
 
 
 def _reading(pdf: bytes, tmp_path: Path) -> dict:
-    """What a reader meets: the text of each page (layout kept), the outline and the link targets."""
+    """What a reader meets: the text of each page (layout kept), how each page looks (drawn at 40 dpi,
+    a digest of each image), the outline and the link targets."""
     path = tmp_path / "book.pdf"
     path.write_bytes(pdf)
     texts = pdf_pages_text(path)
-    return {"pages": len(texts), "text": texts, **pdf_navigation(path)}
+    subprocess.run(["pdftoppm", "-gray", "-r", "40", str(path), str(tmp_path / "page")], check=True)
+    looks = [hashlib.sha256(image.read_bytes()).hexdigest()[:16] for image in sorted(tmp_path.glob("page-*.pgm"))]
+    for image in tmp_path.glob("page-*.pgm"):
+        image.unlink()
+    return {"pages": len(texts), "text": texts, "looks": looks, **pdf_navigation(path)}
 
 
 @pytest.fixture(scope="module")
