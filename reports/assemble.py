@@ -64,8 +64,10 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
         parent_tree: list = []
         struct_kids: list = []
         next_struct_key = 0
+        blanks: set[int] = set()  # the blank versos' page indices
         for placement, source in zip(placements, sources):
             if placement.blank_before:
+                blanks.add(len(book.pages))
                 _blank_page(book, source.pages[0])
             start = len(book.pages)
             for page in source.pages:
@@ -87,7 +89,7 @@ def join(placements: list[Placement], overlays: list[bytes]) -> bytes:
         if struct_kids:
             _write_structure(book, first, struct_kids, parent_tree, next_struct_key)
         if numbers:
-            _stamp(book, [page for overlay in numbers for page in overlay.pages])
+            _stamp(book, [page for overlay in numbers for page in overlay.pages], blanks)
         share_resources(book)
         _compress_streams(book)
         return save_book(book)
@@ -301,10 +303,16 @@ def _untagged(form: pikepdf.Object) -> pikepdf.Object:
     return form
 
 
-def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page]) -> None:
-    """Draw each overlay page (the running foot) onto the book's page, marked as an artifact."""
-    for page, number in zip(book.pages, numbers, strict=True):
+def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page], blanks: set[int]) -> None:
+    """Draw each overlay page (the running foot) onto the book's page, marked as an artifact.
+
+    A stamp shows the overlay page inside the trimmed page: the crop marks a print profile draws on
+    every page, in the bleed, come from the chapter's own page. A blank verso has none of its own, so
+    its stamp shows the whole overlay page, marks and all, as the book in one piece has them."""
+    for index, (page, number) in enumerate(zip(book.pages, numbers, strict=True)):
         form = book.copy_foreign(_untagged(number.as_form_xobject()))
+        if index in blanks:
+            form.BBox = Array([float(v) for v in number.obj.MediaBox])
         # Pages may share one resources dictionary: give each page its own, with its stamp.
         resources = Dictionary({key: value for key, value in page.obj.get("/Resources", Dictionary()).items()})
         xobjects = Dictionary({key: value for key, value in resources.get("/XObject", Dictionary()).items()})
