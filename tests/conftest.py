@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections import deque
@@ -168,6 +169,14 @@ def pdf_pages_text(path: Path) -> list[str]:
     count = len(pypdf.PdfReader(path).pages)
     assert len(pages) == count, f"{path}: {len(pages)} pages of text, {count} pages"
     return pages
+
+
+def pdf_page_looks(path: Path) -> list[str]:
+    """How each page looks: a digest of the page drawn by poppler at 40 dpi in grey."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-gray", "-r", "40", str(path), f"{folder}/page"], check=True)
+        images = sorted(Path(folder).glob("page-*.pgm"))
+        return [hashlib.sha256(image.read_bytes()).hexdigest()[:16] for image in images]
 
 
 def outline_titles(path: Path) -> list[tuple[int, str]]:

@@ -1,6 +1,5 @@
 """Typesetting a book in chapters gives the book typeset in one piece."""
 
-import hashlib
 import io
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ from reports.profiles import PROFILES
 from reports.sharing import _to_unicode
 from reports.typeset import typeset
 from reports.typeset_book import BuildReport, HtmlBook, HtmlChapter, typeset_chapters
-from tests.conftest import DATA, pdf_navigation, pdf_pages_text
+from tests.conftest import DATA, pdf_navigation, pdf_page_looks, pdf_pages_text
 
 HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A test book</title>
 <meta name="dcterms.created" content="2023-06-30"><meta name="dcterms.modified" content="2023-06-30">
@@ -73,11 +72,7 @@ def _reading(pdf: bytes, tmp_path: Path) -> dict:
     path = tmp_path / "book.pdf"
     path.write_bytes(pdf)
     texts = pdf_pages_text(path)
-    subprocess.run(["pdftoppm", "-gray", "-r", "40", str(path), str(tmp_path / "page")], check=True)
-    looks = [hashlib.sha256(image.read_bytes()).hexdigest()[:16] for image in sorted(tmp_path.glob("page-*.pgm"))]
-    for image in tmp_path.glob("page-*.pgm"):
-        image.unlink()
-    return {"pages": len(texts), "text": texts, "looks": looks, **pdf_navigation(path)}
+    return {"pages": len(texts), "text": texts, "looks": pdf_page_looks(path), **pdf_navigation(path)}
 
 
 @pytest.fixture(scope="module")

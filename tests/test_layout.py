@@ -14,7 +14,7 @@ from reports import AtlasEdition, BuildOptions, CountryDossier, RegionDossier, b
 from reports.i18n import Language
 from reports.preflight import preflight
 from reports.profiles import profile_named
-from tests.conftest import data_of_countries, pdf_pages_text, pdf_word_boxes
+from tests.conftest import data_of_countries, pdf_page_looks, pdf_pages_text, pdf_word_boxes
 
 PROSPERITY = "Securing prosperity through free trade and innovation"
 RULES = "Strengthening a values- and rules-based world order"
@@ -111,20 +111,27 @@ def test_index_page_numbers_stand_on_the_line_of_their_entry(atlas_pdf):
 
 
 @pytest.mark.parametrize("profile", ["screen", "print", "archive"])
-def test_a_book_joined_from_chapters_carries_shared_resources_once(profile, region_book, region_archive):
-    """The colour profile and each face once, not once per chapter: at most 1.1 times the size of
-    the same book typeset in one piece (it was 11 times in print, twice on screen). On screen and
-    in the archive profile the session's Asia-Pacific books; in print the three-country region,
-    typeset both ways here."""
-    sizes = {}
+def test_a_book_joined_from_chapters_looks_like_one_piece_and_carries_shared_resources_once(
+    profile, region_book, region_archive, tmp_path
+):
+    """Joined from chapters, a book looks like the same book typeset in one piece, page by page (the
+    fonts' subsets merged, the running foot stamped; the ï of the French "Taïwan" once printed with
+    other letters' parts), and carries the colour profile and each face once, not once per chapter:
+    at most 1.1 times its size (it was 11 times in print, twice on screen). On screen and in the
+    archive profile the session's Asia-Pacific books; in print the three-country region, typeset
+    both ways here."""
+    books = {}
     joined = {"screen": region_book.path, "archive": region_archive}  # the session's, made of chapters
     region = "asia-pacific" if profile in joined else "latin-america"
     for one_piece in (False, True):
         if not one_piece and profile in joined:
-            sizes[one_piece] = joined[profile].stat().st_size
+            books[one_piece] = joined[profile]
             continue
         options = BuildOptions(data=tests.conftest.DATA, profile=profile, one_piece=one_piece, cache=None, jobs=2)
-        sizes[one_piece] = len(make_pdf(RegionDossier(region), options).pdf)
+        books[one_piece] = tmp_path / f"{region}-{one_piece}.pdf"
+        books[one_piece].write_bytes(make_pdf(RegionDossier(region), options).pdf)
+    assert pdf_page_looks(books[False]) == pdf_page_looks(books[True])
+    sizes = {one_piece: path.stat().st_size for one_piece, path in books.items()}
     assert sizes[False] <= 1.1 * sizes[True], f"joined {sizes[False]} bytes, one piece {sizes[True]}"
 
 
