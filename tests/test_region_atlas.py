@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdf
 import pytest
 import yaml
-from conftest import DATA, pdf_pages_text
+from conftest import DATA, data_of_countries, pdf_pages_text
+
+from reports import AtlasEdition, BuildOptions
+from reports.charts import draw_all
+from reports.inputs import Inputs
+from reports.pipeline import html_book
+from reports.profiles import PROFILES
+from reports.typeset import typeset_chapter
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +143,38 @@ def test_atlas_has_front_matter_all_regions_index_and_authors(atlas_pdf):
         assert re.search(rf"{re.escape(name)} .*? {starts[name]}\b", index), name
     methodology = " ".join((DATA / "methodology.md").read_text().split()[:6])
     assert methodology in re.sub(r"\s+", " ", pages[starts["Methodology"] - 1])
+
+
+LONG_RANKING = "AT BE BG HR CY CZ DK EE FI FR GR HU IE IT LV LT LU MT NL PL PT RO SK SI SE".split()
+
+
+def test_a_ranking_longer_than_a_page_starts_below_the_chapter_lead(tmp_path):
+    """An interest ranked for more partners than fit on a page (chart and table) starts on the
+    chapter's first page, its title with its chart, its table running on under repeated headers;
+    kept whole like a short one, it left the first page empty but for the lead."""
+    data = data_of_countries(DATA, tmp_path / "data", ["japan"])
+    for number, code in enumerate(LONG_RANKING, 1):
+        slug = f"testland-{number:02d}"
+        (data / "countries" / f"{slug}.yaml").write_text(
+            f"code: {code}\nname: Testland {number:02d}\ncapital: Testville\nregion: latin-america\n"
+            'population: {value: "1,000,000", as_of: 2023-01-01, source: "Census"}\n'
+            "assessments:\n  - interest: rules-based-order\n    author: rabea-brauer\n    date: 2023-03-01\n"
+            f"    ratings: {{relevance: {number % 5 + 1}, willingness: 3, status_quo: 3, potential: 4}}\n"
+            '    summary: "A short summary."\n    sources: ["A source."]\n',
+            encoding="utf-8",
+        )
+        (data / "countries" / slug).mkdir()
+        questions = ("Relevance", "Willingness", "Status quo", "Potential", "Policy recommendation")
+        (data / "countries" / slug / "rules-based-order.md").write_text(
+            "".join(f"## {question}\n\nA sentence.\n\n" for question in questions), encoding="utf-8"
+        )
+    made = AtlasEdition().make(BuildOptions(data=data, cache=None), Inputs())
+    with ThreadPoolExecutor(1) as executor:
+        draw_all(made.document.charts, executor)
+    pages = html_book(made.document, made.data_dir)
+    chapter = next(c for c in pages.chapters if c.name.startswith("interests"))
+    typeset = typeset_chapter(pages.chapter_page(chapter), PROFILES["screen"])
+    texts = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(typeset.pdf)).pages]
+    assert "Strengthening a values- and rules-based world order" in texts[0]  # with its chart and first rows
+    assert texts[1].startswith("Country Relevance Willingness Status quo Potential Mean Page\nTestland")
+    assert len(texts) == 2
