@@ -6,6 +6,7 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import babel
 import pypdf
 import pytest
 import yaml
@@ -145,36 +146,61 @@ def test_atlas_has_front_matter_all_regions_index_and_authors(atlas_pdf):
     assert methodology in re.sub(r"\s+", " ", pages[starts["Methodology"] - 1])
 
 
-LONG_RANKING = "AT BE BG HR CY CZ DK EE FI FR GR HU IE IT LV LT LU MT NL PL PT RO SK SI SE".split()
+CROWDED = 60  # countries, each assessed for all five interests by one author
 
 
-def test_a_ranking_longer_than_a_page_starts_below_the_chapter_lead(tmp_path):
-    """An interest ranked for more partners than fit on a page (chart and table) starts on the
-    chapter's first page, its title with its chart, its table running on under repeated headers;
-    kept whole like a short one, it left the first page empty but for the lead."""
-    data = data_of_countries(DATA, tmp_path / "data", ["japan"])
-    for number, code in enumerate(LONG_RANKING, 1):
+@pytest.fixture(scope="module")
+def crowded_chapters(tmp_path_factory) -> dict[str, list[str]]:
+    """The text of each page of the atlas's interests and authors chapters, each typeset on its own,
+    for the sample's Japan and 60 more countries, every one assessed for every interest by the same
+    author: rankings of 61 partners, longer than a page, and an author of 305 assessments."""
+    data = data_of_countries(DATA, tmp_path_factory.mktemp("crowded") / "data", ["japan"])
+    codes = [code for code in sorted(babel.Locale("en").territories) if len(code) == 2 and code.isalpha()]
+    interests = [entry["id"] for entry in yaml.safe_load((DATA / "interests.yaml").read_text(encoding="utf-8"))]
+    questions = "".join(f"## {q}\n\nA sentence.\n\n" for q in ("Relevance", "Willingness", "Status quo", "Potential"))
+    for number, code in enumerate([code for code in codes if code != "JP"][:CROWDED], 1):
         slug = f"testland-{number:02d}"
+        assessments = "".join(
+            f"  - interest: {interest}\n    author: rabea-brauer\n    date: 2023-03-01\n"
+            f"    ratings: {{relevance: {number % 5 + 1}, willingness: 3, status_quo: 3, potential: 4}}\n"
+            '    summary: "A short summary."\n    sources: ["A source."]\n'
+            for interest in interests
+        )
         (data / "countries" / f"{slug}.yaml").write_text(
             f"code: {code}\nname: Testland {number:02d}\ncapital: Testville\nregion: latin-america\n"
             'population: {value: "1,000,000", as_of: 2023-01-01, source: "Census"}\n'
-            "assessments:\n  - interest: rules-based-order\n    author: rabea-brauer\n    date: 2023-03-01\n"
-            f"    ratings: {{relevance: {number % 5 + 1}, willingness: 3, status_quo: 3, potential: 4}}\n"
-            '    summary: "A short summary."\n    sources: ["A source."]\n',
+            f"assessments:\n{assessments}",
             encoding="utf-8",
         )
         (data / "countries" / slug).mkdir()
-        questions = ("Relevance", "Willingness", "Status quo", "Potential", "Policy recommendation")
-        (data / "countries" / slug / "rules-based-order.md").write_text(
-            "".join(f"## {question}\n\nA sentence.\n\n" for question in questions), encoding="utf-8"
-        )
+        for interest in interests:
+            text = questions + "## Policy recommendation\n\nA sentence.\n"
+            (data / "countries" / slug / f"{interest}.md").write_text(text, encoding="utf-8")
     made = AtlasEdition().make(BuildOptions(data=data, cache=None), Inputs())
     with ThreadPoolExecutor(1) as executor:
         draw_all(made.document.charts, executor)
     pages = html_book(made.document, made.data_dir)
-    chapter = next(c for c in pages.chapters if c.name.startswith("interests"))
-    typeset = typeset_chapter(pages.chapter_page(chapter), PROFILES["screen"])
-    texts = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(typeset.pdf)).pages]
+    texts = {}
+    for kind in ("interests", "authors"):
+        chapter = next(c for c in pages.chapters if c.name.startswith(kind))
+        typeset = typeset_chapter(pages.chapter_page(chapter), PROFILES["screen"])
+        texts[kind] = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(typeset.pdf)).pages]
+    return texts
+
+
+def test_a_ranking_longer_than_a_page_starts_below_the_chapter_lead(crowded_chapters):
+    """An interest ranked for more partners than fit on a page (chart and table) starts on the
+    chapter's first page, its title with its chart, its table running on under repeated headers;
+    kept whole like a short one, it left the first page empty but for the lead."""
+    texts = crowded_chapters["interests"]
     assert "Strengthening a values- and rules-based world order" in texts[0]  # with its chart and first rows
-    assert texts[1].startswith("Country Relevance Willingness Status quo Potential Mean Page\nTestland")
-    assert len(texts) == 2
+    assert texts[1].startswith("Country Relevance Willingness Status quo Potential Mean Page\n")  # repeated
+
+
+def test_an_author_of_many_assessments_starts_below_the_chapter_title(crowded_chapters):
+    """An author whose list of assessments is longer than a page starts under the chapter's title, the
+    list running on to the next page; kept whole, the entry left the first page empty but for the title."""
+    texts = crowded_chapters["authors"]
+    assert len(texts) >= 2
+    assert "Rabea Brauer" in texts[0] and "Testland 01" in texts[0]
+    assert "Testland 60" in texts[-1]
