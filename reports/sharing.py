@@ -28,7 +28,7 @@ import re
 import struct
 import sys
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -261,7 +261,7 @@ def _merge_truetype_glyphs(base: TTFont, fonts: list[TTFont], last_drawn: list[i
 _ARGS_ARE_WORDS, _A_SCALE, _MORE_PARTS, _X_AND_Y_SCALE, _TWO_BY_TWO = 0x0001, 0x0008, 0x0020, 0x0040, 0x0080
 
 
-def _parts_renamed(data: bytes, renamed) -> bytes:
+def _parts_renamed(data: bytes, renamed: Callable[[int], int]) -> bytes:
     """A glyph's outline bytes with each part of a composite glyph named by renamed(glyph id)."""
     if len(data) < 10 or struct.unpack_from(">h", data)[0] >= 0:
         return data  # empty, or a simple glyph
