@@ -110,6 +110,38 @@ def test_index_page_numbers_stand_on_the_line_of_their_entry(atlas_pdf):
         assert abs(number[2] - name[2]) < 0.3, f"{name[0]}'s page number {number[0]} is off its line"
 
 
+LONG_TITLE = "Partner Atlas of the Foundation for International Dialogue and Cooperation Studies"  # 82 letters
+
+
+@pytest.mark.parametrize("title", ["sample", "long"])
+def test_a_books_running_foot_is_one_line_from_margin_to_margin(title, region_book, tmp_path):
+    """Every page of a book but its title page and blank versos ends in one line: the book's name from
+    the left margin, "Page x of y" ending at the right margin, on one baseline. Also when the
+    edition's title is long: the name's part of the foot does not wrap it."""
+    if title == "sample":
+        book = region_book.path  # the session's Asia-Pacific book
+    else:
+        data = data_of_countries(tests.conftest.DATA, tmp_path / "data", ("brazil", "chile", "mexico"))
+        edition = data / "atlas.yaml"
+        edition.write_text(
+            re.sub(r"^title: .*$", f'title: {{en: "{LONG_TITLE}"}}', edition.read_text(encoding="utf-8"), flags=re.M),
+            encoding="utf-8",
+        )
+        book = _build(RegionDossier("latin-america"), data, tmp_path / "region.pdf")
+    pages = pdf_pages_text(book)
+    left, right, foot_top = 22 / 25.4 * 72, (210 - 20) / 25.4 * 72, (297 - 22) / 25.4 * 72  # styles/atlas.css
+    for number, text in enumerate(pages, 1):
+        if number == 1 or not text.strip():
+            continue
+        foot = sorted((b for b in pdf_word_boxes(book, number) if b[2] > foot_top), key=lambda b: b[1])
+        name = " ".join(b[0] for b in foot[:-4])
+        assert name.startswith(LONG_TITLE if title == "long" else "Partner Atlas 2023"), f"page {number}: {name}"
+        assert [b[0] for b in foot[-4:]] == ["Page", str(number), "of", str(len(pages))], f"page {number}: {foot}"
+        assert abs(foot[0][1] - left) < 1, f"page {number}: the name starts at {foot[0][1]:.1f} pt"
+        assert abs(foot[-1][3] - right) < 1, f"page {number}: the page number ends at {foot[-1][3]:.1f} pt"
+        assert max(b[4] for b in foot) - min(b[4] for b in foot) < 0.3, f"page {number}: the foot is not one line"
+
+
 @pytest.mark.parametrize("profile", ["screen", "print", "archive"])
 def test_a_book_joined_from_chapters_looks_like_one_piece_and_carries_shared_resources_once(
     profile, region_book, region_archive, tmp_path
