@@ -22,7 +22,6 @@ edition diff's dumbbell chart are drawn with matplotlib.
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import io
 import warnings
@@ -33,6 +32,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from . import palette
+from .pages import chart_name
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "styles" / "fonts"
 FONT_FAMILY = "Noto Sans"
@@ -51,8 +51,7 @@ class Chart:
 
     @property
     def name(self) -> str:
-        """A content address: the same drawing always has the same name."""
-        return "chart:" + hashlib.sha256(self.svg).hexdigest()[:20] + ".svg"
+        return chart_name(self.svg)
 
 
 class PlannedChart:
@@ -70,8 +69,7 @@ class PlannedChart:
 
     @property
     def name(self) -> str:
-        """A content address: the same drawing always has the same name."""
-        return "chart:" + hashlib.sha256(self.content.encode()).hexdigest()[:20] + ".svg"
+        return chart_name(self.content.encode())
 
     @property
     def svg(self) -> bytes:

@@ -6,6 +6,8 @@ a process that only hands work to others need not load it.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,21 @@ class Page:
     data_dir: Path
     resources: dict[str, bytes] = field(default_factory=dict)  # e.g. "chart:ab12.svg" -> SVG
     stylesheets: list[str] = field(default_factory=lambda: ["atlas.css"])
+
+
+def chart_name(content: bytes) -> str:
+    """A chart's resource name, an address of its content: the same drawing always has the same name.
+    Every resource is a chart (reports/charts.py)."""
+    return "chart:" + hashlib.sha256(content).hexdigest()[:20] + ".svg"
+
+
+_RESOURCE_NAME = re.compile(r"chart:[0-9a-f]{20}\.svg")
+
+
+def resources_named(html: str, resources: dict[str, bytes]) -> dict[str, bytes]:
+    """The resources a page's HTML names: found by their names' form in one pass over the HTML,
+    not by looking for every name of a book (some 500 charts) in each of its chapters."""
+    return {name: resources[name] for name in dict.fromkeys(_RESOURCE_NAME.findall(html)) if name in resources}
 
 
 @dataclass(frozen=True)

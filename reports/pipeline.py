@@ -30,7 +30,7 @@ from .glyphs import check_glyphs
 from .i18n import catalogue_languages
 from .inputs import Inputs, Snapshot
 from .output import write_atomic
-from .pages import PROJECT, EmbeddedFile, Page
+from .pages import PROJECT, EmbeddedFile, Page, resources_named
 from .preflight import book_checks, preflight
 from .problems import BuildError, InputError, Problem
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile, profile_named
@@ -286,7 +286,7 @@ def _typeset_book(
 
 def _check_glyphs_once(html: str, data_dir: Path, resources: dict[str, bytes], cache: Cache | None) -> None:
     """The glyph check of a chapter, skipped when the same chapter passed it with the same fonts."""
-    charts = {name: svg for name, svg in resources.items() if name in html}
+    charts = resources_named(html, resources)
     if cache is None:
         check_glyphs(html, data_dir, charts)
         return

@@ -45,6 +45,7 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
     problems: list[Problem] = []
     current: str | None = None
     lines: list[str] = []
+    questions = _question_by_heading(catalogue_languages())
 
     def close():
         if current is not None:
@@ -59,7 +60,7 @@ def split_answers(markdown: str, file: str) -> tuple[dict[str, str], list[Proble
         if line.startswith("## "):
             close()
             heading = line[3:].strip()
-            question = _question_by_heading(catalogue_languages()).get(heading.lower())
+            question = questions.get(heading.lower())
             if question is None:
                 problems.append(
                     Problem(

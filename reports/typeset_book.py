@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assemble import join, place
-from .pages import FOOT_BOXES, Page, TypesetChapter
+from .pages import FOOT_BOXES, Page, TypesetChapter, resources_named
 from .preflight import Check, content_checks
 from .profiles import Profile
 
@@ -80,8 +80,7 @@ class HtmlBook:
 
     def chapter_page(self, chapter: HtmlChapter, extra_css: str = "") -> Page:
         html = _add_style(chapter.html, CHAPTER_STYLE, extra_css)
-        resources = {name: data for name, data in self.resources.items() if name in html}
-        return Page(html, self.data_dir, resources, self.stylesheets)
+        return Page(html, self.data_dir, resources_named(html, self.resources), self.stylesheets)
 
 
 def typeset_chapters(
