@@ -312,7 +312,7 @@ def _stamp(book: pikepdf.Pdf, numbers: list[pikepdf.Page], blanks: set[int]) -> 
     for index, (page, number) in enumerate(zip(book.pages, numbers, strict=True)):
         form = book.copy_foreign(_untagged(number.as_form_xobject()))
         if index in blanks:
-            form.BBox = Array([float(v) for v in number.obj.MediaBox])
+            form.BBox = Array(list(number.obj.MediaBox))  # as written, so an identical stamp is one
         # Pages may share one resources dictionary: give each page its own, with its stamp.
         resources = Dictionary({key: value for key, value in page.obj.get("/Resources", Dictionary()).items()})
         xobjects = Dictionary({key: value for key, value in resources.get("/XObject", Dictionary()).items()})

@@ -38,12 +38,8 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 from pikepdf import Array, Dictionary
 
-# Dictionaries that may be shared when identical; streams always may. Pages, structure elements,
-# annotations and the outline are each one place in the document and are never merged.
-_SHAREABLE_TYPES = frozenset({"/Font", "/FontDescriptor", "/ExtGState", "/Pattern", "/Mask", "/Group"})
-_RESOURCE_KEYS = frozenset(  # a resource dictionary (it has no /Type)
-    {"/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/ProcSet", "/Properties"}
-)
+# What the pages draw with may be shared when identical (the walk of _resources never reaches pages,
+# structure elements, annotations or the outline, each one place in the document), but for:
 _PER_PLACE = ("/StructParent", "/StructParents")  # an object tied to its place in the structure tree
 
 
@@ -438,18 +434,14 @@ def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
 def _identical(
     resources: list[pikepdf.Object], fonts: Mapping[tuple[int, int], pikepdf.Object]
 ) -> dict[tuple[int, int], pikepdf.Object]:
-    """Each shareable object -> the first one identical to it: identical bytes and dictionaries,
-    where references count as equal when they point at identical objects (or, for the font subsets
-    merged, at the same merged font)."""
+    """Each object the pages draw with -> the first one identical to it: identical bytes,
+    dictionaries and arrays, where references count as equal when they point at identical objects
+    (or, for the font subsets merged, at the same merged font)."""
     digests: dict[tuple[int, int], bytes] = {}
+    drawn = {obj.objgen for obj in resources}
 
-    def shareable(obj) -> bool:
-        if any(key in obj for key in _PER_PLACE):
-            return False
-        if isinstance(obj, pikepdf.Stream):
-            return True
-        keys = set(obj.keys()) if isinstance(obj, Dictionary) else set()
-        return str(obj.get("/Type", "")) in _SHAREABLE_TYPES or bool(keys) and keys <= _RESOURCE_KEYS
+    def shareable(obj) -> bool:  # anything else is described as itself
+        return obj.objgen in drawn and (isinstance(obj, Array) or not any(key in obj for key in _PER_PLACE))
 
     def digest(obj, visiting: frozenset = frozenset()) -> bytes:
         key = obj.objgen
@@ -457,13 +449,23 @@ def _identical(
             hasher = hashlib.sha256()
             if isinstance(obj, pikepdf.Stream):
                 hasher.update(b"stream" + hashlib.sha256(obj.read_raw_bytes()).digest())
-                hasher.update(describe(obj.stream_dict, visiting | {key}, skip=("/Length",)))
+                hasher.update(entries(obj.stream_dict, visiting | {key}, skip=("/Length",)))
+            elif isinstance(obj, Dictionary):  # what it holds (as a reference, it would equal only itself)
+                hasher.update(entries(obj, visiting | {key}))
             else:
-                hasher.update(describe(obj, visiting | {key}))
+                hasher.update(b"[" + b" ".join(describe(item, visiting | {key}) for item in obj) + b"]")
             digests[key] = hasher.digest()
         return digests[key]
 
-    def describe(value, visiting: frozenset, skip=()) -> bytes:
+    def entries(dictionary, visiting: frozenset, skip=()) -> bytes:
+        described = (
+            key.encode() + b" " + describe(dictionary[key], visiting)
+            for key in sorted(dictionary.keys())
+            if key not in skip
+        )
+        return b"{" + b"".join(described) + b"}"
+
+    def describe(value, visiting: frozenset) -> bytes:
         if isinstance(value, (Dictionary, Array, pikepdf.Stream)) and value.is_indirect:
             if value.objgen in fonts:
                 return b"F%d %d" % fonts[value.objgen].objgen
@@ -471,13 +473,7 @@ def _identical(
                 return b"<" + digest(value, visiting) + b">"
             return b"R%d %d" % value.objgen
         if isinstance(value, Dictionary):
-            return (
-                b"{"
-                + b"".join(
-                    k.encode() + b" " + describe(value[k], visiting) for k in sorted(value.keys()) if k not in skip
-                )
-                + b"}"
-            )
+            return entries(value, visiting)
         if isinstance(value, Array):
             return b"[" + b" ".join(describe(item, visiting) for item in value) + b"]"
         return value.unparse() if isinstance(value, pikepdf.Object) else repr(value).encode()
@@ -485,7 +481,7 @@ def _identical(
     first: dict[bytes, pikepdf.Object] = {}
     replacements: dict[tuple[int, int], pikepdf.Object] = {}
     for obj in resources:
-        if isinstance(obj, (Dictionary, pikepdf.Stream)) and obj.objgen not in fonts and shareable(obj):
+        if obj.objgen not in fonts and shareable(obj):
             kept = first.setdefault(digest(obj), obj)
             if kept.objgen != obj.objgen:
                 replacements[obj.objgen] = kept
