@@ -113,6 +113,17 @@ def test_country_card_names_the_page_of_the_country_chapter(region_pdf):
     assert {starts["Japan"], starts["Kazakhstan"]} <= targets
 
 
+def test_a_regions_cards_begin_below_its_introduction_where_a_row_fits(region_pdf):
+    """Asia and the Pacific's introduction leaves room for one row of cards on its page: the heading
+    and the first row (Afghanistan, China) stand there. While the cards were the lines of one block,
+    a page break kept two of them on either side, as for lines of text, and the heading went on to
+    the next page with them, leaving this one half empty."""
+    pages = pdf_pages_text(region_pdf)
+    overview = next(page for page in pages if "No other region has shifted the centre" in page)
+    assert "COUNTRIES AND INTERESTS" in overview
+    assert "Capital: Kabul" in overview and "Capital: Beijing" in overview
+
+
 def test_running_header_names_the_current_chapter(region_pdf):
     pages = pdf_pages_text(region_pdf)
     starts = {title: page for depth, title, page in outline(region_pdf) if depth == 1}
