@@ -453,7 +453,7 @@ def _identical(
             elif isinstance(obj, Dictionary):  # what it holds (as a reference, it would equal only itself)
                 hasher.update(entries(obj, visiting | {key}))
             else:
-                hasher.update(b"[" + b" ".join(describe(item, visiting | {key}) for item in obj) + b"]")
+                hasher.update(items(obj, visiting | {key}))
             digests[key] = hasher.digest()
         return digests[key]
 
@@ -465,6 +465,9 @@ def _identical(
         )
         return b"{" + b"".join(described) + b"}"
 
+    def items(array, visiting: frozenset) -> bytes:
+        return b"[" + b" ".join(describe(item, visiting) for item in array) + b"]"
+
     def describe(value, visiting: frozenset) -> bytes:
         if isinstance(value, (Dictionary, Array, pikepdf.Stream)) and value.is_indirect:
             if value.objgen in fonts:
@@ -475,7 +478,7 @@ def _identical(
         if isinstance(value, Dictionary):
             return entries(value, visiting)
         if isinstance(value, Array):
-            return b"[" + b" ".join(describe(item, visiting) for item in value) + b"]"
+            return items(value, visiting)
         return value.unparse() if isinstance(value, pikepdf.Object) else repr(value).encode()
 
     first: dict[bytes, pikepdf.Object] = {}
