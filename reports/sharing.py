@@ -49,7 +49,7 @@ def share_resources(book: pikepdf.Pdf) -> None:
     fonts = _merged_fonts(book, resources)
     replacements = {**fonts, **_identical(resources, fonts)}
     if replacements:
-        _replace_references(_holders(book, resources), replacements)
+        _replace_references(_holders(book, [obj for obj in resources if obj.objgen not in replacements]), replacements)
 
 
 # Where a page's or a resource's references lead elsewhere than to what it draws with.
@@ -95,7 +95,8 @@ def _resources(book: pikepdf.Pdf) -> list[pikepdf.Object]:
 
 
 def _holders(book: pikepdf.Pdf, resources: list[pikepdf.Object]) -> list[pikepdf.Object]:
-    """Whatever may refer to a resource: the pages, the resources themselves, the output intents."""
+    """Whatever may refer to a resource: the pages, the resources kept, the output intents. (A resource
+    replaced by its copy is left as it is: nothing refers to it any more, and saving leaves it out.)"""
     intents = book.Root.get("/OutputIntents")
     return [page.obj for page in book.pages] + resources + ([intents] if intents is not None else [])
 
@@ -440,8 +441,13 @@ def _identical(
     digests: dict[tuple[int, int], bytes] = {}
     drawn = {obj.objgen for obj in resources}
 
+    kinds: dict[tuple[int, int], bool] = {}  # shareable or not, by object: asked at every reference
+
     def shareable(obj) -> bool:  # anything else is described as itself
-        return obj.objgen in drawn and (isinstance(obj, Array) or not any(key in obj for key in _PER_PLACE))
+        key = obj.objgen
+        if key not in kinds:
+            kinds[key] = key in drawn and (isinstance(obj, Array) or not any(name in obj for name in _PER_PLACE))
+        return kinds[key]
 
     def digest(obj, visiting: frozenset = frozenset()) -> bytes:
         key = obj.objgen
@@ -470,11 +476,14 @@ def _identical(
 
     def describe(value, visiting: frozenset) -> bytes:
         if isinstance(value, (Dictionary, Array, pikepdf.Stream)) and value.is_indirect:
-            if value.objgen in fonts:
-                return b"F%d %d" % fonts[value.objgen].objgen
-            if shareable(value) and value.objgen not in visiting:
+            key = value.objgen
+            if key in digests:  # described already (most references lead to a few objects: a colour space)
+                return b"<" + digests[key] + b">"
+            if key in fonts:
+                return b"F%d %d" % fonts[key].objgen
+            if key not in visiting and shareable(value):
                 return b"<" + digest(value, visiting) + b">"
-            return b"R%d %d" % value.objgen
+            return b"R%d %d" % key
         if isinstance(value, Dictionary):
             return entries(value, visiting)
         if isinstance(value, Array):
