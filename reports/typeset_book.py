@@ -228,13 +228,19 @@ def _foot_overlay(book: HtmlBook, placements) -> list[Page]:
     """Empty pages with only the running foot ('page x of y', the book's name), numbered like the
     book's pages, in parts that the workers typeset side by side: each part starts its page counter
     where the one before ended. Each page shows the boxes its chapter's page shows, and none on a
-    blank verso."""
-    foot: list[tuple[str, ...]] = []
+    blank verso.
+
+    A chapter's page shows only the trimmed part of its overlay page (assemble._stamp), and has
+    the print profile's crop marks of its own: its overlay page draws none (WeasyPrint took two
+    fifths longer to typeset the overlay with them). A blank verso shows its whole overlay page,
+    marks and all."""
+    foot: list[tuple[str, ...] | None] = []  # the boxes each page shows; None: a blank verso
     for placement in placements:
-        foot += [()] * placement.blank_before + list(placement.chapter.foot)
-    kinds = {shown: n for n, shown in enumerate(sorted(set(foot)))}  # a named page for each
-    hidden = "".join(
-        f"@page foot-{n} {{ {' '.join(f'{box} {{ content: none; }}' for box in FOOT_BOXES if box not in shown)} }}"
+        foot += [None] * placement.blank_before + list(placement.chapter.foot)
+    kinds = {shown: n for n, shown in enumerate([None, *sorted({f for f in foot if f is not None})])}
+    hidden = "".join(  # a named page for each kind
+        f"@page foot-{n} {{ {'' if shown is None else 'marks: none;'} "
+        f"{' '.join(f'{box} {{ content: none; }}' for box in FOOT_BOXES if box not in (shown or ()))} }}"
         for shown, n in kinds.items()
     )
     head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE, hidden))

@@ -143,9 +143,18 @@ def test_a_books_running_foot_is_one_line_from_margin_to_margin(title, region_bo
         assert max(b[4] for b in foot) - min(b[4] for b in foot) < 0.3, f"page {number}: the foot is not one line"
 
 
+@pytest.fixture(scope="module")
+def region_print(tmp_path_factory) -> Path:
+    """The three-country region in the print profile, joined from chapters."""
+    output = tmp_path_factory.mktemp("print") / "latin-america.pdf"
+    options = BuildOptions(data=tests.conftest.DATA, profile="print", cache=None, jobs=2)
+    output.write_bytes(make_pdf(RegionDossier("latin-america"), options).pdf)
+    return output
+
+
 @pytest.mark.parametrize("profile", ["screen", "print", "archive"])
 def test_a_book_joined_from_chapters_looks_like_one_piece_and_carries_shared_resources_once(
-    profile, region_book, region_archive, tmp_path
+    profile, region_book, region_archive, region_print, tmp_path
 ):
     """Joined from chapters, a book looks like the same book typeset in one piece, page by page (the
     fonts' subsets merged, the running foot stamped; the ï of the French "Taïwan" once printed with
@@ -154,8 +163,8 @@ def test_a_book_joined_from_chapters_looks_like_one_piece_and_carries_shared_res
     archive profile the session's Asia-Pacific books; in print the three-country region, typeset
     both ways here."""
     books = {}
-    joined = {"screen": region_book.path, "archive": region_archive}  # the session's, made of chapters
-    region = "asia-pacific" if profile in joined else "latin-america"
+    joined = {"screen": region_book.path, "archive": region_archive, "print": region_print}  # made of chapters
+    region = "latin-america" if profile == "print" else "asia-pacific"
     for one_piece in (False, True):
         if not one_piece and profile in joined:
             books[one_piece] = joined[profile]
@@ -166,6 +175,24 @@ def test_a_book_joined_from_chapters_looks_like_one_piece_and_carries_shared_res
     assert pdf_page_looks(books[False]) == pdf_page_looks(books[True])
     sizes = {one_piece: path.stat().st_size for one_piece, path in books.items()}
     assert sizes[False] <= 1.1 * sizes[True], f"joined {sizes[False]} bytes, one piece {sizes[True]}"
+
+
+def test_a_print_books_crop_marks_are_its_pages_own_and_a_blank_versos(region_print):
+    """The running foot is stamped from an overlay typeset for the whole book; a page shows its
+    trimmed part, and the crop marks in the bleed are the page's own. So a stamp draws no marks
+    but on a blank verso, which has none of its own: hidden marks under the page's would be
+    content beyond the trim that a print shop's preflight reports (and they made the overlay two
+    fifths slower to typeset)."""
+    stamped, blanks = set(), set()
+    with pikepdf.open(region_print) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            forms = page.obj.Resources.XObject
+            if set(forms.keys()) == {"/AtlasPageNumber"}:
+                blanks.add(number)  # a blank verso joining put in: nothing drawn but the stamp
+            if any(str(op) == "Do" for _, op in pikepdf.parse_content_stream(forms["/AtlasPageNumber"])):
+                stamped.add(number)  # WeasyPrint draws each mark as a form
+        assert blanks and len(blanks) < len(pdf.pages)
+    assert stamped == blanks
 
 
 def test_a_joined_book_embeds_each_face_once_whatever_its_outlines(region_book):
