@@ -160,8 +160,8 @@ def test_a_book_joined_from_chapters_looks_like_one_piece_and_carries_shared_res
     fonts' subsets merged, the running foot stamped; the ï of the French "Taïwan" once printed with
     other letters' parts), and carries the colour profile and each face once, not once per chapter:
     at most 1.1 times its size (it was 11 times in print, twice on screen). On screen and in the
-    archive profile the session's Asia-Pacific books; in print the three-country region, typeset
-    both ways here."""
+    archive profile the session's Asia-Pacific books; in print the three-country region, joined
+    once for this module and typeset in one piece here."""
     books = {}
     joined = {"screen": region_book.path, "archive": region_archive, "print": region_print}  # made of chapters
     region = "latin-america" if profile == "print" else "asia-pacific"
