@@ -238,11 +238,7 @@ def _foot_overlay(book: HtmlBook, placements) -> list[Page]:
     for placement in placements:
         foot += [None] * placement.blank_before + list(placement.chapter.foot)
     kinds = {shown: n for n, shown in enumerate([None, *sorted({f for f in foot if f is not None})])}
-    hidden = "".join(  # a named page for each kind
-        f"@page foot-{n} {{ {'' if shown is None else 'marks: none;'} "
-        f"{' '.join(f'{box} {{ content: none; }}' for box in FOOT_BOXES if box not in (shown or ()))} }}"
-        for shown, n in kinds.items()
-    )
+    hidden = "".join(_foot_page(n, shown) for shown, n in kinds.items())
     head, _ = _split(_add_style(book.chapters[0].html, PAGE_NUMBER_STYLE, hidden))
     # 'of y' counts the whole book, not the part (the footer's text comes from the template).
     head = head.replace("counter(pages)", f'"{len(foot)}"')
@@ -257,6 +253,14 @@ def _foot_overlay(book: HtmlBook, placements) -> list[Page]:
             Page(f"{head.replace('</head>', first, 1)}<body>{pages}</body></html>", book.data_dir, {}, book.stylesheets)
         )
     return parts
+
+
+def _foot_page(number: int, shown: tuple[str, ...] | None) -> str:
+    """The named page of one kind of overlay page: the foot's boxes it does not show left empty, and
+    no crop marks but on a blank verso (shown is None)."""
+    marks = "" if shown is None else "marks: none;"
+    empty = " ".join(f"{box} {{ content: none; }}" for box in FOOT_BOXES if box not in (shown or ()))
+    return f"@page foot-{number} {{ {marks} {empty} }}"
 
 
 def _add_style(html: str, stylesheet: str, css: str = "") -> str:
